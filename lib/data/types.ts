@@ -33,8 +33,11 @@ export interface Split {
 
 /** A loaded dataset: both splits, the class names and where the files came from. */
 export interface Dataset {
+  /** The 60,000 training images (or a subset a caller made). */
   train: Split;
+  /** The 10,000 test images. */
   test: Split;
+  /** Class name of each label, index = label. */
   classNames: readonly string[];
   /** Directory the four files were read from. */
   source: string;
