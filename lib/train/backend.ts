@@ -51,10 +51,27 @@ export function assertBackendPreference(
   }
 }
 
+/**
+ * Points `XDG_RUNTIME_DIR` at a private folder when it is unset. Mesa's
+ * Vulkan drivers print "XDG_RUNTIME_DIR is invalid or not set" on every
+ * adapter request without it, which lands in every notebook's output.
+ */
+function ensureRuntimeDir(): void {
+  try {
+    if (Deno.env.get("XDG_RUNTIME_DIR")) return;
+    const dir = Deno.makeTempDirSync({ prefix: "relu-lab-runtime-" });
+    Deno.chmodSync(dir, 0o700);
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // Without env or write permission the message is only cosmetic; go on.
+  }
+}
+
 /** Describes the adapter `navigator.gpu` offers: whether there is one and whether it is a software fallback. */
 async function probeWebGpu(): Promise<{ available: boolean; fallback: boolean; description: string }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (gpu === undefined) return { available: false, fallback: false, description: "no navigator.gpu" };
+  ensureRuntimeDir();
   const adapter = await gpu.requestAdapter();
   if (adapter === null) return { available: false, fallback: false, description: "navigator.gpu offers no adapter" };
   // Newer WebGPU puts the flag on adapter.info; older implementations had it on the adapter.

@@ -288,6 +288,11 @@ export async function trainRun(config: RunConfig, dataset: Dataset, options: Tra
   let dead: number[] = [];
 
   try {
+    // Epoch 0 is the network at initialisation: claims about "at first" are measured there.
+    if (options.diagnose !== undefined) {
+      diagnostics.epoch0 = await options.diagnose(network, dataset, 0, { config, trainIndices, testCount });
+    }
+
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const permutation = shuffledIndices(trainIndices.length, orderRng);
       const order = permutation.map((position) => trainIndices[position]);

@@ -1,0 +1,52 @@
+/**
+ * Train a run only when the run store does not have it yet. This is how
+ * notebooks and the study command share results: whatever is stored is read
+ * back, whatever is missing is trained and stored.
+ *
+ * @module
+ */
+
+import type { Dataset } from "../data/types.ts";
+import { RunStore } from "../store/mod.ts";
+import { type DiagnoseHook, trainRun } from "../train/mod.ts";
+import { diagnoseRun } from "./diagnose.ts";
+import type { ProgressEvent, RunConfig, RunRecord } from "../train/types.ts";
+
+/** Folder of the run stores, `<repo>/data/runs/`, found from this file rather than the working directory. */
+export const RUNS_DIR = new URL("../../data/runs/", import.meta.url).pathname;
+
+/**
+ * Opens the run store of a profile: `data/runs/<profile>/` in the repository,
+ * or `dir` when given.
+ */
+export function openRunStore(profile: string, dir?: string): RunStore {
+  return new RunStore(dir ?? `${RUNS_DIR}${profile}`);
+}
+
+/** Options of {@linkcode ensureRun}. */
+export interface EnsureRunOptions {
+  dataset: Dataset;
+  store: RunStore;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Measurements stored per epoch in `record.diagnostics`; default {@linkcode diagnoseRun}. */
+  diagnose?: DiagnoseHook;
+}
+
+/**
+ * Returns the stored record of `config`, training and storing it first when
+ * the store has none (or only a corrupt one, which the store moves aside and
+ * reports in `store.warnings`).
+ */
+export async function ensureRun(config: RunConfig, options: EnsureRunOptions): Promise<RunRecord> {
+  const stored = await options.store.get(config);
+  if (stored) return stored;
+
+  const record = await trainRun(config, options.dataset, {
+    onProgress: options.onProgress,
+    signal: options.signal,
+    diagnose: options.diagnose ?? diagnoseRun,
+  });
+  await options.store.put(record);
+  return record;
+}

@@ -1,0 +1,182 @@
+/**
+ * Run profiles: how much training a report or a study does. `quick` fits in
+ * a few minutes on two CPU cores and is what CI runs; `full` is the
+ * experiment whose results are committed under `data/runs/full/`.
+ *
+ * @module
+ */
+
+import { DEFAULT_CONFIG, PROFILES as RUN_SETTINGS } from "../train/config.ts";
+import type { InitScheme, OptimizerName, RunConfig } from "../train/types.ts";
+
+/** One block of runs of a study: every head in `heads` from every seed in `seeds`. */
+export interface StudyBlock {
+  /** Short name shown in reports, for example `"main"` or `"adam"`. */
+  name: string;
+  /** What the block varies, in a few words. */
+  description: string;
+  heads: string[];
+  seeds: number[];
+  init: InitScheme;
+  optimizer: OptimizerName;
+  learningRate: number;
+  epochs: number;
+  trainSubset: number | null;
+}
+
+/** A named amount of work for the notebooks and the study command. */
+export interface Profile {
+  name: string;
+  /** Settings of the single runs of the first notebook (both heads, seed 0). */
+  firstRun: Omit<RunConfig, "head" | "seed">;
+  /** Blocks of the study; the first is the main comparison. */
+  study: StudyBlock[];
+  /** Why the full profile deviates from the original 30 epochs, when it does. */
+  note: string;
+}
+
+/** Head variants compared by the study, the baseline first. */
+export const STUDY_HEADS = ["linear", "relu", "softplus", "leaky_relu", "hidden"];
+
+/** The original exercise's settings without head and seed: PyTorch init, plain SGD, lr 0.001, batch 20. */
+const { head: _head, seed: _seed, ...ORIGINAL } = DEFAULT_CONFIG;
+
+function seedList(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** The profiles by name. */
+export const PROFILES: Record<string, Profile> = {
+  quick: {
+    name: "quick",
+    firstRun: { ...ORIGINAL, ...RUN_SETTINGS.quick },
+    study: [
+      {
+        name: "main",
+        description: "original setup: PyTorch init, plain SGD, lr 0.001",
+        heads: STUDY_HEADS,
+        seeds: seedList(3),
+        init: "pytorch",
+        optimizer: "sgd",
+        learningRate: 0.001,
+        epochs: 2,
+        trainSubset: 12_000,
+      },
+    ],
+    note: "The quick profile trains on a 12,000-image subset for a few epochs so that every notebook runs in minutes; " +
+      "its numbers show the method working, not the answer. Use the full profile's committed results for that.",
+  },
+  full: {
+    name: "full",
+    firstRun: { ...ORIGINAL, ...RUN_SETTINGS.full },
+    study: [
+      {
+        name: "main",
+        description: "original setup: PyTorch init, plain SGD, lr 0.001",
+        heads: STUDY_HEADS,
+        seeds: seedList(10),
+        init: "pytorch",
+        optimizer: "sgd",
+        learningRate: 0.001,
+        epochs: 5,
+        trainSubset: null,
+      },
+      {
+        name: "tfjs-init",
+        description: "tfjs default init (Glorot weights, zero biases), plain SGD",
+        heads: ["linear", "relu"],
+        seeds: seedList(5),
+        init: "tfjs",
+        optimizer: "sgd",
+        learningRate: 0.001,
+        epochs: 3,
+        trainSubset: null,
+      },
+      {
+        name: "momentum",
+        description: "PyTorch init, SGD with momentum 0.9",
+        heads: ["linear", "relu"],
+        seeds: seedList(5),
+        init: "pytorch",
+        optimizer: "momentum",
+        learningRate: 0.001,
+        epochs: 3,
+        trainSubset: null,
+      },
+      {
+        name: "adam",
+        description: "PyTorch init, Adam lr 0.001",
+        heads: ["linear", "relu"],
+        seeds: seedList(5),
+        init: "pytorch",
+        optimizer: "adam",
+        learningRate: 0.001,
+        epochs: 3,
+        trainSubset: null,
+      },
+    ],
+    note: "The original exercise trains for 30 epochs. The full study trains the main comparison for 5 epochs " +
+      "of all 60,000 images and the secondary factors for 3, because 30 epochs of 5 heads × 10 seeds take " +
+      "far longer than an hour on a 2-core CPU with this network (see the benchmark).",
+  },
+};
+
+/**
+ * Looks up a profile by name.
+ *
+ * @throws {RangeError} for an unknown name, listing the valid ones.
+ */
+export function getProfile(name: string): Profile {
+  const profile = PROFILES[name];
+  if (!profile) {
+    throw new RangeError(
+      `Unknown profile "${name}": expected one of ${Object.keys(PROFILES).join(", ")}.`,
+    );
+  }
+  return profile;
+}
+
+/**
+ * Reads the profile named by the `RELU_LAB_PROFILE` environment variable
+ * (`deno task report --profile NAME` sets it), `quick` when unset.
+ *
+ * @throws {RangeError} when the variable names an unknown profile.
+ */
+export function profileFromEnv(): Profile {
+  const name = Deno.env.get("RELU_LAB_PROFILE") ?? "quick";
+  try {
+    return getProfile(name);
+  } catch (error) {
+    throw new RangeError(`RELU_LAB_PROFILE: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Expands study blocks into run configs, one per (block, head, seed), in the
+ * order a study trains them: seed-major, so that an interrupted study has
+ * complete pairs for the seeds it finished.
+ */
+export function planRuns(blocks: StudyBlock[]): { block: string; config: RunConfig }[] {
+  const runs: { block: string; config: RunConfig }[] = [];
+  for (const block of blocks) {
+    for (const seed of block.seeds) {
+      for (const head of block.heads) {
+        runs.push({
+          block: block.name,
+          config: {
+            head,
+            seed,
+            init: block.init,
+            optimizer: block.optimizer,
+            learningRate: block.learningRate,
+            batchSize: 20,
+            epochs: block.epochs,
+            trainSubset: block.trainSubset,
+            testSubset: null,
+          },
+        });
+      }
+    }
+  }
+  return runs;
+}
