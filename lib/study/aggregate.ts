@@ -62,7 +62,14 @@ export function perClassBands(
       const values = runs.map((run) => finalEpoch(run).perClassAccuracy[c]).filter((v) => typeof v === "number" && Number.isFinite(v));
       if (values.length === 0) continue;
       const summary = summarizeOrNaN(values);
-      rows.push({ variant: head, className: CLASS_NAMES[c], accuracy: summary.mean, lo: summary.ci95[0], hi: summary.ci95[1] });
+      // A t interval of a fraction can cross 0 or 1 with few seeds; accuracy cannot, so the band is clipped.
+      rows.push({
+        variant: head,
+        className: CLASS_NAMES[c],
+        accuracy: summary.mean,
+        lo: Math.max(0, summary.ci95[0]),
+        hi: Math.min(1, summary.ci95[1]),
+      });
     }
   }
   return rows;
