@@ -28,8 +28,9 @@ for (const name of notebooks) {
   const svgCount = (html.match(/<svg[\s>]/g) ?? []).length;
   if (svgCount === 0) problems.push(`${path}: no <svg> plot found`);
   if (/data-mime-type="application\/vnd\.jupyter\.stderr"|class="[^"]*output_error|Traceback \(most recent call last\)|Uncaught /.test(html)) {
-    problems.push(`${path}: contains an error output`);
+    problems.push(`${path}: contains an error or stderr output`);
   }
+  if (/report is incomplete/.test(html)) problems.push(`${path}: the notebook stopped at a failing cell`);
   if (/file:\/\//.test(html)) problems.push(`${path}: contains a file:// reference, which breaks on another machine`);
   if (/<script[^>]+src=|<link[^>]+href="(https?:)?\/\//.test(html)) {
     problems.push(`${path}: loads a script or stylesheet from elsewhere; reports must be self-contained`);

@@ -131,6 +131,9 @@ function readEnvPreference(): { value: string; note?: string } {
  * ```
  */
 export async function selectBackend(preference?: string): Promise<BackendChoice> {
+  // Deno looks like Node to tfjs, so its cpu backend prints a hint to install tfjs-node, which lands in
+  // every report. Production mode silences tfjs's console warnings; errors still throw.
+  tf.enableProdMode();
   if (preference !== undefined) return await startPreferred(preference, "selectBackend()");
   const fromEnv = readEnvPreference();
   const choice = await startPreferred(fromEnv.value, "RELU_LAB_BACKEND");
