@@ -60,4 +60,6 @@ export * from "./plots/mod.ts";
 export * from "./notebook/mod.ts";
 export * from "./study/mod.ts";
 export * from "./tables/mod.ts";
+export * from "./theory/mod.ts";
+export * from "./claims/mod.ts";
 export { libraryVersions, runConfig } from "./versions.ts";

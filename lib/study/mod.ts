@@ -10,3 +10,4 @@ export * from "./ensure_run.ts";
 export * from "./ensure_study.ts";
 export * from "./aggregate.ts";
 export * from "./verdict.ts";
+export * from "./diagnose.ts";
