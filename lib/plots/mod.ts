@@ -17,3 +17,4 @@ export { forestPlot, type ForestPlotOptions, type ForestRow } from "./forest_plo
 export { histogram, type HistogramOptions, type HistogramSeries } from "./histogram.ts";
 export { type ReliabilityBin, reliabilityDiagram, type ReliabilityDiagramOptions } from "./reliability_diagram.ts";
 export { sparkline, type SparklineOptions } from "./sparkline.ts";
+export { lineChart, type LineChartOptions, type LinePoint } from "./line_chart.ts";
