@@ -163,7 +163,7 @@ Deno.test("trainRun() reports steps and epochs", async () => {
   assert.equal(events[3].etaSeconds, 0);
 });
 
-Deno.test("trainRun() stores diagnose results by epoch", async () => {
+Deno.test("trainRun() stores diagnose results at initialisation and by epoch", async () => {
   const seen: number[] = [];
   const record = await trainRun(small, dataset, {
     diagnose: (network, _dataset, epoch, context) => {
@@ -171,8 +171,9 @@ Deno.test("trainRun() stores diagnose results by epoch", async () => {
       return Promise.resolve({ parameters: network.parameterCount(), subset: context.trainIndices.length });
     },
   });
-  assert.deepEqual(seen, [1, 2]);
+  assert.deepEqual(seen, [0, 1, 2]);
   assert.deepEqual(record.diagnostics, {
+    epoch0: { parameters: 6930, subset: 60 },
     epoch1: { parameters: 6930, subset: 60 },
     epoch2: { parameters: 6930, subset: 60 },
   });
