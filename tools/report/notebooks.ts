@@ -80,7 +80,8 @@ export function notebookTitle(notebook: unknown): string | null {
     const source = Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? "");
     for (const line of source.split("\n")) {
       const heading = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(line);
-      if (heading) return heading[1].replace(/[`*_]/g, "").trim();
+      // Drop code spans, bold and emphasis markers, but keep underscores inside words such as log_softmax.
+      if (heading) return heading[1].replace(/[`*]|\b_|_\b/g, "").trim();
     }
   }
   return null;
