@@ -15,13 +15,20 @@ import { parseArgs } from "node:util";
 import { headNames } from "../lib/model/mod.ts";
 import { getProfile, planRuns, PROFILES, type StudyBlock } from "../lib/study/profiles.ts";
 import { openRunStore } from "../lib/study/ensure_run.ts";
-import { FASHION_MNIST_TEST_COUNT, FASHION_MNIST_TRAIN_COUNT, validateConfig } from "../lib/train/mod.ts";
+import {
+  assertBackendPreference,
+  FASHION_MNIST_TEST_COUNT,
+  FASHION_MNIST_TRAIN_COUNT,
+  validateConfig,
+} from "../lib/train/mod.ts";
 import type { ProgressEvent, RunConfig } from "../lib/train/types.ts";
 import { createProgressBar } from "./progress_bar.ts";
 
 const USAGE = `Usage: deno task study [options]
 
-Trains the runs of a profile's study that are not in the run store yet.
+Trains the runs of a profile's study that are not in the run store yet. Each
+finished run is stored at once, so Ctrl-C loses only the runs in progress, and
+the same command run again trains only the missing ones.
 
 Options:
   --profile NAME     quick (default, minutes) or full (the committed study, hours)
@@ -35,28 +42,47 @@ Options:
   --learning-rate X  override the learning rate of every selected block (X > 0)
   --out DIR          run store folder (default data/runs/<profile>/)
   --data-dir DIR     folder with the four Fashion-MNIST files
-  --workers N        parallel training processes (default: number of CPU cores, at most 4)
+  --workers N        runs trained in parallel, one worker thread each (default: CPU cores, at most 4)
   --backend NAME     auto (default), wasm, cpu or webgpu
   --dry-run          list the runs that would be trained, train nothing
-  -h, --help         show this help`;
+  -h, --help         show this help
 
-/** Parses a seed list such as `0,1,2` or `0-9`. */
+Exit codes: 0 all runs stored, 1 a run or worker failed, 2 invalid options or
+another error before training, 130 interrupted by Ctrl-C.`;
+
+/**
+ * Most seeds one `--seeds` may list. The full study uses 10; the limit catches
+ * a typo such as 0-100000000, which would plan hundreds of millions of runs and
+ * exhaust memory before the first one trains.
+ */
+const MAX_SEEDS = 1000;
+
+/**
+ * Parses a seed list such as `0,1,2` or `0-9` into distinct seeds, in the order
+ * given: `0-2,1` is 0, 1, 2, so that no run is planned twice.
+ */
 function parseSeeds(text: string): number[] {
-  const seeds: number[] = [];
+  const seeds = new Set<number>();
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
     const range = part.match(/^(-?\d+)-(-?\d+)$/);
-    if (range) {
-      const [from, to] = [Number(range[1]), Number(range[2])];
-      if (to < from) throw new RangeError(`--seeds: invalid range "${part}": the end is below the start.`);
-      for (let s = from; s <= to; s++) seeds.push(s);
-    } else if (/^-?\d+$/.test(part)) {
-      seeds.push(Number(part));
-    } else {
-      throw new TypeError(`--seeds: "${part}" is not an integer seed; expected a list such as 0,1,2 or a range such as 0-9.`);
+    const [from, to] = range ? [Number(range[1]), Number(range[2])] : [Number(part), Number(part)];
+    if (!range && !/^-?\d+$/.test(part)) {
+      throw new TypeError(
+        `--seeds: "${part}" is not an integer seed; expected a list such as 0,1,2 or a range such as 0-9.`,
+      );
     }
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
+      throw new RangeError(`--seeds: "${part}" is beyond the safe integers (±${Number.MAX_SAFE_INTEGER}).`);
+    }
+    if (to < from) throw new RangeError(`--seeds: invalid range "${part}": the end is below the start.`);
+    // Checked before the range is expanded, so that a typo cannot exhaust memory.
+    if (to - from + 1 + seeds.size > MAX_SEEDS) {
+      throw new RangeError(`--seeds: "${text}" lists more than ${MAX_SEEDS} seeds; expected for example 0-9.`);
+    }
+    for (let seed = from; seed <= to; seed++) seeds.add(seed);
   }
-  if (seeds.length === 0) throw new RangeError("--seeds: the seed list is empty; expected for example 0,1,2 or 0-9.");
-  return seeds;
+  if (seeds.size === 0) throw new RangeError("--seeds: the seed list is empty; expected for example 0,1,2 or 0-9.");
+  return [...seeds];
 }
 
 function splitList(text: string): string[] {
@@ -65,32 +91,48 @@ function splitList(text: string): string[] {
 
 /** Applies the command-line filters and overrides to a profile's blocks. */
 function selectBlocks(values: Record<string, string | boolean | undefined>): StudyBlock[] {
-  const profile = getProfile(String(values.profile ?? "quick"));
+  const profileName = String(values.profile ?? "quick");
+  if (!Object.hasOwn(PROFILES, profileName)) {
+    throw new RangeError(`--profile: unknown profile "${profileName}"; valid: ${Object.keys(PROFILES).join(", ")}.`);
+  }
+  const profile = getProfile(profileName);
   let blocks = profile.study.map((block) => ({ ...block }));
 
   if (typeof values.blocks === "string") {
     const names = splitList(values.blocks);
     const known = blocks.map((b) => b.name);
     for (const name of names) {
-      if (!known.includes(name)) throw new RangeError(`--blocks: unknown block "${name}" in profile ${profile.name}; valid: ${known.join(", ")}.`);
+      if (!known.includes(name)) {
+        throw new RangeError(
+          `--blocks: unknown block "${name}" in profile ${profile.name}; valid: ${known.join(", ")}.`,
+        );
+      }
     }
     blocks = blocks.filter((b) => names.includes(b.name));
   }
   if (typeof values.optimizer === "string") {
     const valid = ["sgd", "momentum", "adam"];
-    if (!valid.includes(values.optimizer)) throw new RangeError(`--optimizer: unknown optimiser "${values.optimizer}"; valid: ${valid.join(", ")}.`);
+    if (!valid.includes(values.optimizer)) {
+      throw new RangeError(`--optimizer: unknown optimiser "${values.optimizer}"; valid: ${valid.join(", ")}.`);
+    }
     blocks = blocks.filter((b) => b.optimizer === values.optimizer);
   }
   if (typeof values.init === "string") {
     const valid = ["pytorch", "tfjs"];
-    if (!valid.includes(values.init)) throw new RangeError(`--init: unknown initialisation "${values.init}"; valid: ${valid.join(", ")}.`);
+    if (!valid.includes(values.init)) {
+      throw new RangeError(`--init: unknown initialisation "${values.init}"; valid: ${valid.join(", ")}.`);
+    }
     blocks = blocks.filter((b) => b.init === values.init);
   }
   if (typeof values.variants === "string") {
     const heads = splitList(values.variants);
-    if (heads.length === 0) throw new RangeError(`--variants: the list is empty; valid heads: ${headNames().join(", ")}.`);
+    if (heads.length === 0) {
+      throw new RangeError(`--variants: the list is empty; valid heads: ${headNames().join(", ")}.`);
+    }
     for (const head of heads) {
-      if (!headNames().includes(head)) throw new RangeError(`--variants: unknown head "${head}"; valid: ${headNames().join(", ")}.`);
+      if (!headNames().includes(head)) {
+        throw new RangeError(`--variants: unknown head "${head}"; valid: ${headNames().join(", ")}.`);
+      }
     }
     blocks = blocks.map((b) => ({ ...b, heads: b.heads.filter((h) => heads.includes(h)) }));
   }
@@ -100,7 +142,9 @@ function selectBlocks(values: Record<string, string | boolean | undefined>): Stu
   }
   if (typeof values.epochs === "string") {
     const epochs = Number(values.epochs);
-    if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`--epochs: "${values.epochs}" is not an integer ≥ 1.`);
+    if (!Number.isInteger(epochs) || epochs < 1) {
+      throw new RangeError(`--epochs: "${values.epochs}" is not an integer ≥ 1.`);
+    }
     blocks = blocks.map((b) => ({ ...b, epochs }));
   }
   if (typeof values["train-subset"] === "string") {
@@ -113,13 +157,40 @@ function selectBlocks(values: Record<string, string | boolean | undefined>): Stu
   if (typeof values["learning-rate"] === "string") {
     const rate = Number(values["learning-rate"]);
     if (!Number.isFinite(rate) || rate <= 0) {
-      throw new RangeError(`--learning-rate: "${values["learning-rate"]}" is not a number > 0; the original exercise uses 0.001.`);
+      throw new RangeError(
+        `--learning-rate: "${values["learning-rate"]}" is not a number > 0; the original exercise uses 0.001.`,
+      );
     }
     blocks = blocks.map((b) => ({ ...b, learningRate: rate }));
   }
   blocks = blocks.filter((b) => b.heads.length > 0 && b.seeds.length > 0);
-  if (blocks.length === 0) throw new RangeError("The options select no run: check --blocks, --optimizer, --init and --variants.");
+  if (blocks.length === 0) {
+    throw new RangeError("The options select no run: check --blocks, --optimizer, --init and --variants.");
+  }
   return blocks;
+}
+
+/** Rejects a `--data-dir` that is not an existing folder, before any worker loads the dataset from it. */
+async function assertFolder(dir: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new RangeError(
+      `--data-dir: folder "${dir}" does not exist; point it at a folder containing the four Fashion-MNIST files.`,
+    );
+  }
+  if (!info.isDirectory) {
+    throw new RangeError(
+      `--data-dir: "${dir}" is a file; point it at a folder containing the four Fashion-MNIST files.`,
+    );
+  }
+}
+
+/** Returns `count` followed by `noun`, with an s unless the count is 1: "1 run", "3 runs". */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function formatDuration(seconds: number): string {
@@ -128,29 +199,26 @@ function formatDuration(seconds: number): string {
   return h ? `${h}h${String(m).padStart(2, "0")}m` : m ? `${m}m${String(s).padStart(2, "0")}s` : `${s}s`;
 }
 
+const OPTIONS = {
+  profile: { type: "string", default: "quick" },
+  variants: { type: "string" },
+  seeds: { type: "string" },
+  optimizer: { type: "string" },
+  init: { type: "string" },
+  blocks: { type: "string" },
+  epochs: { type: "string" },
+  "train-subset": { type: "string" },
+  "learning-rate": { type: "string" },
+  out: { type: "string" },
+  "data-dir": { type: "string" },
+  workers: { type: "string" },
+  backend: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      profile: { type: "string", default: "quick" },
-      variants: { type: "string" },
-      seeds: { type: "string" },
-      optimizer: { type: "string" },
-      init: { type: "string" },
-      blocks: { type: "string" },
-      epochs: { type: "string" },
-      "train-subset": { type: "string" },
-      "learning-rate": { type: "string" },
-      out: { type: "string" },
-      "data-dir": { type: "string" },
-      workers: { type: "string" },
-      backend: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseArgs({ args: Deno.args, options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -159,13 +227,17 @@ async function main(): Promise<number> {
   // Every option is checked before anything trains.
   const blocks = selectBlocks(values);
   const planned = planRuns(blocks);
-  for (const { config } of planned) validateConfig(config, { trainCount: FASHION_MNIST_TRAIN_COUNT, testCount: FASHION_MNIST_TEST_COUNT });
+  for (const { config } of planned) {
+    validateConfig(config, { trainCount: FASHION_MNIST_TRAIN_COUNT, testCount: FASHION_MNIST_TEST_COUNT });
+  }
   const workerCount = values.workers === undefined
     ? Math.min(4, navigator.hardwareConcurrency || 1)
     : Number(values.workers);
   if (!Number.isInteger(workerCount) || workerCount < 1) {
-    throw new RangeError(`--workers: "${values.workers}" is not a positive integer.`);
+    throw new RangeError(`--workers: "${values.workers}" is not an integer ≥ 1; expected for example 1 or 2.`);
   }
+  if (values.backend !== undefined) assertBackendPreference(values.backend, "--backend");
+  if (values["data-dir"] !== undefined) await assertFolder(values["data-dir"]);
 
   const profileName = String(values.profile);
   const store = openRunStore(profileName, values.out);
@@ -175,15 +247,22 @@ async function main(): Promise<number> {
   }
   for (const warning of store.warnings) console.error(`warning: ${warning.message}`);
   console.error(
-    `study ${profileName}: ${planned.length} runs planned, ${planned.length - missing.length} already in ${store.dir}, ${missing.length} to train`,
+    `study ${profileName}: ${plural(planned.length, "run")} planned, ${
+      planned.length - missing.length
+    } already in ${store.dir}, ${missing.length} to train`,
   );
   if (values["dry-run"]) {
-    for (const { block, config } of missing) console.log(`${block}\t${config.head}\tseed ${config.seed}\t${config.optimizer}\t${config.init}\t${config.epochs} epochs`);
+    for (const { block, config } of missing) {
+      console.log(
+        `${block}\t${config.head}\tseed ${config.seed}\t${config.optimizer}\t${config.init}\t${config.epochs} epochs`,
+      );
+    }
     return 0;
   }
   if (missing.length === 0) return 0;
 
   return await trainMissing(missing, {
+    planned: planned.length,
     storeDir: store.dir,
     dataDir: values["data-dir"],
     backend: values.backend,
@@ -191,49 +270,82 @@ async function main(): Promise<number> {
   });
 }
 
-/** Hands the missing runs to workers, one at a time each, and shows one progress line. */
+/**
+ * Hands the missing runs to workers, one at a time each, and shows one progress line.
+ * Resolves with the exit code; the caller ends the process with Deno.exit, which ends the workers.
+ *
+ * NOTE: workers are never terminated. With `--backend auto` each worker probes WebGPU, which
+ * loads Mesa's drivers. Terminating such a worker just before the process exited crashed Deno
+ * 2.9.6 in Mesa's EGL teardown (segmentation fault, exit code 139) in 3 of 33 two-run
+ * studies on a 2-core Linux machine. With the workers left running, 44 studies did not crash.
+ * The mark can go once terminating a worker that used WebGPU is safe.
+ */
 function trainMissing(
   runs: { block: string; config: RunConfig }[],
-  options: { storeDir: string; dataDir?: string; backend?: string; workers: number },
+  options: { planned: number; storeDir: string; dataDir?: string; backend?: string; workers: number },
 ): Promise<number> {
   const bar = createProgressBar({ label: "study" });
   const started = performance.now();
-  let next = 0, finished = 0, failed = 0, diverged = 0;
-  const workers: Worker[] = [];
+  let next = 0, finished = 0, diverged = 0;
+  let stopped = false;
   const { promise, resolve } = Promise.withResolvers<number>();
 
+  // Describes the store after a stop. A run that a worker stored just before
+  // the stop but had not reported yet is missing from this count, not from the store.
+  const resumeHint = (nextStep: string) => {
+    const remaining = runs.length - finished;
+    const stored = options.planned - remaining;
+    return `${options.storeDir} now contains ${stored} of the ${plural(options.planned, "run")} of this study. ` +
+      `${nextStep} to train the remaining ${remaining}; stored runs are not trained again.`;
+  };
+
   const stop = (code: number) => {
-    for (const worker of workers) worker.terminate();
+    if (stopped) return;
+    stopped = true;
+    Deno.removeSignalListener("SIGINT", onInterrupt);
     bar.done?.();
     resolve(code);
   };
 
   // Ctrl-C: finished runs are already stored; only the runs in progress are lost.
   const onInterrupt = () => {
-    console.error(
-      `\ninterrupted: ${finished} of ${runs.length} runs stored in ${options.storeDir}; ` +
-        "run the same command again to train the remaining ones.",
-    );
+    console.error(`\ninterrupted: ${resumeHint("Run the same command again")}`);
     stop(130);
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
 
+  const fail = (what: string, message: string) => {
+    if (stopped) return;
+    console.error(
+      `\nerror: ${what} failed: ${message}\n${resumeHint("Fix the problem and run the same command again")}`,
+    );
+    stop(1);
+  };
+
+  // An idle worker is left running rather than terminated: see the note on trainMissing.
   const assign = (worker: Worker) => {
-    if (next >= runs.length) {
-      worker.terminate();
-      return;
-    }
+    if (next >= runs.length) return;
     const index = next++;
     worker.postMessage({ type: "run", index, config: runs[index].config });
   };
 
   for (let w = 0; w < options.workers; w++) {
     const worker = new Worker(new URL("./study_worker.ts", import.meta.url).href, { type: "module" });
-    workers.push(worker);
+    // An error the worker did not catch (it catches those of setup and training)
+    // would otherwise end this process with a bare stack trace.
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      fail(`worker ${w + 1}`, event.message);
+    };
     worker.onmessage = (message: MessageEvent) => {
+      if (stopped) return;
       const data = message.data;
       if (data.type === "ready") {
-        if (w === 0) console.error(`backend: ${data.backend}${data.warning ? ` (${data.warning})` : ""}, ${options.workers} workers`);
+        if (w === 0) {
+          console.error(
+            `backend: ${data.backend}${data.warning ? ` (${data.warning})` : ""}, ${plural(options.workers, "worker")}`,
+          );
+        }
         assign(worker);
       } else if (data.type === "progress") {
         const event: ProgressEvent = data.event;
@@ -249,28 +361,39 @@ function trainMissing(
         });
       } else if (data.type === "done") {
         finished++;
-        if (data.status === "diverged") diverged++;
         const { block, config } = runs[data.index];
+        let outcome = `complete, test accuracy ${(data.accuracy * 100).toFixed(2)}%`;
+        if (data.status === "diverged") {
+          diverged++;
+          const at = data.divergence;
+          outcome = at
+            ? `diverged at epoch ${at.epoch}, step ${at.step} (training loss ${at.loss}); stored with status "diverged"`
+            : `diverged; stored with status "diverged"`;
+        }
         console.error(
-          `\n[${finished}/${runs.length}] ${block} ${config.head} seed ${config.seed}: ${data.status}, ` +
-            `test accuracy ${(data.accuracy * 100).toFixed(2)}% (elapsed ${formatDuration((performance.now() - started) / 1000)})`,
+          `\n[${finished}/${runs.length}] ${block} ${config.head} seed ${config.seed}: ${outcome} ` +
+            `(elapsed ${formatDuration((performance.now() - started) / 1000)})`,
         );
-        if (finished + failed === runs.length) {
-          Deno.removeSignalListener("SIGINT", onInterrupt);
-          console.error(`study finished: ${finished} runs stored, ${diverged} diverged, ${failed} failed`);
-          stop(failed > 0 ? 1 : 0);
+        if (finished === runs.length) {
+          console.error(`study finished: ${plural(finished, "run")} stored, ${diverged} diverged`);
+          stop(0);
         } else {
           assign(worker);
         }
       } else if (data.type === "failed") {
-        failed++;
         const run = runs[data.index];
-        console.error(`\nerror: run ${run ? `${run.config.head} seed ${run.config.seed}` : "setup"} failed: ${data.message}`);
-        Deno.removeSignalListener("SIGINT", onInterrupt);
-        stop(1);
+        fail(
+          run ? `run ${run.block} ${run.config.head} seed ${run.config.seed}` : `worker ${w + 1} setup`,
+          data.message,
+        );
       }
     };
-    worker.postMessage({ type: "init", dataDir: options.dataDir, storeDir: options.storeDir, backend: options.backend });
+    worker.postMessage({
+      type: "init",
+      dataDir: options.dataDir,
+      storeDir: options.storeDir,
+      backend: options.backend,
+    });
   }
   return promise;
 }
@@ -280,7 +403,10 @@ if (import.meta.main) {
     Deno.exit(await main());
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
-    if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) console.error("Run `deno task study --help` for the options.");
+    if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      const names = Object.keys(OPTIONS).map((name) => `--${name}`).join(", ");
+      console.error(`Valid options: ${names}. Run \`deno task study --help\` for what each one sets.`);
+    }
     if (!(error instanceof RangeError || error instanceof TypeError)) console.error((error as Error).stack);
     Deno.exit(2);
   }

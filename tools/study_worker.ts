@@ -5,15 +5,15 @@
  *
  * Messages in: `{ type: "init", dataDir?, storeDir, backend? }`, then
  * `{ type: "run", index, config }`. Messages out: `{ type: "ready", backend }`,
- * `{ type: "progress", index, event }`, `{ type: "done", index, status, accuracy }`,
- * `{ type: "failed", index, message }`.
+ * `{ type: "progress", index, event }`, `{ type: "done", index, status, accuracy, divergence? }`,
+ * `{ type: "failed", index, message }`, where `index` is -1 for a failed init.
  *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
-import { loadFashionMnist } from "../lib/data/mod.ts";
+import { DatasetError, loadFashionMnist } from "../lib/data/mod.ts";
 import { RunStore } from "../lib/store/mod.ts";
 import { ensureRun } from "../lib/study/ensure_run.ts";
 import { selectBackend } from "../lib/train/mod.ts";
@@ -42,9 +42,21 @@ self.onmessage = async (message: MessageEvent) => {
         onProgress: (event) => self.postMessage({ type: "progress", index: request.index, event }),
       });
       const accuracy = record.epochs.at(-1)?.testAccuracy ?? NaN;
-      self.postMessage({ type: "done", index: request.index, status: record.status, accuracy });
+      self.postMessage({
+        type: "done",
+        index: request.index,
+        status: record.status,
+        accuracy,
+        divergence: record.divergence,
+      });
     }
   } catch (error) {
-    self.postMessage({ type: "failed", index: request.index ?? -1, message: (error as Error).stack ?? String(error) });
+    // A dataset problem is explained by its message (which file, what to do); anything else needs the stack to be found.
+    const message = error instanceof DatasetError
+      ? error.message
+      : error instanceof Error
+      ? error.stack ?? error.message
+      : String(error);
+    self.postMessage({ type: "failed", index: request.index ?? -1, message });
   }
 };
