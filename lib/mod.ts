@@ -19,6 +19,8 @@
  * @module
  */
 
+// tfjs types that the public types below refer to.
+export type { Tensor2D, Tensor4D, Variable } from "@tensorflow/tfjs";
 export * from "./random.ts";
 export * from "./data/mod.ts";
 export * from "./model/mod.ts";
@@ -36,13 +38,14 @@ export {
   type DiagnoseHook,
   type EpochMetrics,
   type EvaluateOptions,
-  type Evaluation,
   evaluateSplit,
+  type Evaluation,
   FASHION_MNIST_TEST_COUNT,
   FASHION_MNIST_TRAIN_COUNT,
   type InitScheme,
   type OptimizerName,
   OPTIMIZERS,
+  type ProfileName,
   type ProgressEvent,
   type RunConfig,
   type RunRecord,
@@ -54,6 +57,15 @@ export {
   validateConfig,
 } from "./train/mod.ts";
 export * as metrics from "./metrics/mod.ts";
+// Metric types that the stored diagnostics refer to. `stats` exports its own `Summary`, hence the alias.
+export type {
+  Diagnostics,
+  Histogram,
+  JsonNumber,
+  StoredDistribution,
+  StoredSummary,
+  Summary as QuantileSummary,
+} from "./metrics/mod.ts";
 export * from "./stats/mod.ts";
 export * from "./store/mod.ts";
 export * from "./plots/mod.ts";

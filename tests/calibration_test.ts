@@ -113,8 +113,7 @@ Deno.test("reliabilityBins() rejects an invalid bin count", () => {
     () => reliabilityBins(new Float32Array(2), new Uint8Array(1), 2, 0),
     {
       name: "RangeError",
-      message:
-        "lib/metrics reliabilityBins(): binCount must be an integer ≥ 1, got 0.",
+      message: "lib/metrics reliabilityBins(): binCount must be an integer ≥ 1, got 0.",
     },
   );
 });
@@ -124,8 +123,7 @@ Deno.test("expectedCalibrationError() rejects mismatched sizes", () => {
     () => expectedCalibrationError(new Float32Array(9), new Uint8Array(1)),
     {
       name: "RangeError",
-      message:
-        "lib/metrics reliabilityBins(): logProbs has 9 values but labels " +
+      message: "lib/metrics reliabilityBins(): logProbs has 9 values but labels " +
         "has 1 images, so 1 × 10 classes = 10 values were expected. " +
         "Pass logProbs with shape [labels.length, 10], row-major.",
     },

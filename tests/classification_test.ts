@@ -142,8 +142,7 @@ Deno.test("confusionMatrix() rejects a bad class count", () => {
     () => confusionMatrix(new Float32Array(0), new Uint8Array(0), 1),
     {
       name: "RangeError",
-      message:
-        "lib/metrics confusionMatrix(): classes must be an integer ≥ 2, got 1.",
+      message: "lib/metrics confusionMatrix(): classes must be an integer ≥ 2, got 1.",
     },
   );
 });
@@ -153,8 +152,7 @@ Deno.test("perClassAccuracy() rejects a non-square matrix", () => {
     () => perClassAccuracy([[1, 2], [3]]),
     {
       name: "RangeError",
-      message:
-        "lib/metrics perClassAccuracy(): confusion must be a non-empty " +
+      message: "lib/metrics perClassAccuracy(): confusion must be a non-empty " +
         "square matrix [true][predicted], got 2 rows of lengths [2, 1].",
     },
   );

@@ -5,11 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  deadUnitCost,
-  deadUnits,
-  negativeRates,
-} from "../lib/metrics/dead_units.ts";
+import { deadUnitCost, deadUnits, negativeRates } from "../lib/metrics/dead_units.ts";
 
 /** Makes `[labels.length, 10]` pre-activations that are 1 everywhere. */
 function positivePreActivations(labels: Uint8Array): Float32Array {

@@ -8,10 +8,7 @@
 
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import {
-  collectDiagnostics,
-  type NetworkOutputs,
-} from "../lib/metrics/diagnostics.ts";
+import { collectDiagnostics, type NetworkOutputs } from "../lib/metrics/diagnostics.ts";
 import { perClassAccuracy } from "../lib/metrics/classification.ts";
 import { deadUnits } from "../lib/metrics/dead_units.ts";
 import { expectedCalibrationError } from "../lib/metrics/calibration.ts";
@@ -145,8 +142,7 @@ Deno.test("collectDiagnostics() rejects mismatched logits", () => {
       }),
     {
       name: "RangeError",
-      message:
-        "lib/metrics collectDiagnostics(): outputs.logits has 30 values " +
+      message: "lib/metrics collectDiagnostics(): outputs.logits has 30 values " +
         "but labels has 4 images, so 4 × 10 classes = 40 values were expected. " +
         "Pass outputs.logits with shape [labels.length, 10], row-major.",
     },

@@ -1,24 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  downloadFashionMnist,
-  downloadFile,
-  type DownloadProgress,
-} from "../lib/data/download.ts";
-import {
-  datasetErrorMessage,
-  listDir,
-  md5Hex,
-  patternBytes,
-  withTempDir,
-  writeFashionDir,
-} from "./fixtures_idx.ts";
-import {
-  cutOffRoute,
-  fileRoute,
-  stallRoute,
-  withServer,
-} from "./fixtures_server.ts";
+import { downloadFashionMnist, downloadFile, type DownloadProgress } from "../lib/data/download.ts";
+import { datasetErrorMessage, listDir, md5Hex, patternBytes, withTempDir, writeFashionDir } from "./fixtures_idx.ts";
+import { cutOffRoute, fileRoute, stallRoute, withServer } from "./fixtures_server.ts";
 
 /** 200 kB that start like a gzip file, enough for the body to arrive in several chunks. */
 const BODY = Uint8Array.from(
@@ -75,10 +59,8 @@ Deno.test("downloadFile() rejects a body cut off before its announced length, le
 
 Deno.test("downloadFile() rejects a short HTML error page sent with status 200", async () => {
   await withTempDir(async (dir) => {
-    const page =
-      "<!DOCTYPE html><html><body><h1>Proxy login required</h1></body></html>\n";
-    const route = () =>
-      new Response(page, { headers: { "content-type": "text/html" } });
+    const page = "<!DOCTYPE html><html><body><h1>Proxy login required</h1></body></html>\n";
+    const route = () => new Response(page, { headers: { "content-type": "text/html" } });
     await withServer({ "/f.gz": route }, async (server) => {
       await datasetErrorMessage(
         () => downloadFile(`${server.url}f.gz`, join(dir, "f.gz")),
@@ -240,8 +222,7 @@ Deno.test("downloadFashionMnist() rejects a baseUrl that is not an absolute addr
     () => downloadFashionMnist("/tmp/unused", { baseUrl: "fashion-mnist/" }),
     {
       name: "TypeError",
-      message:
-        'Invalid baseUrl "fashion-mnist/": expected an absolute address such as ' +
+      message: 'Invalid baseUrl "fashion-mnist/": expected an absolute address such as ' +
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/.",
     },
   );

@@ -1,18 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  type DataLoadEvent,
-  loadFashionMnist,
-} from "../lib/data/fashion_mnist.ts";
+import { type DataLoadEvent, loadFashionMnist } from "../lib/data/fashion_mnist.ts";
 import { DEBIAN_DATA_DIR } from "../lib/data/locate.ts";
-import {
-  datasetErrorMessage,
-  listDir,
-  md5Hex,
-  withEnv,
-  withTempDir,
-  writeFashionDir,
-} from "./fixtures_idx.ts";
+import { datasetErrorMessage, listDir, md5Hex, withEnv, withTempDir, writeFashionDir } from "./fixtures_idx.ts";
 import { fileRoute, withServer } from "./fixtures_server.ts";
 
 const ENV = "FASHION_MNIST_DIR";
@@ -295,9 +285,7 @@ Deno.test("loadFashionMnist() downloads into the cache folder when no folder wor
         assert.equal(data.test.count, 3);
         assert.equal(data.source, cache);
         assert.deepEqual(
-          events.filter((e) => e.type === "download" && e.done).map((e) =>
-            e.type === "download" && e.file
-          ),
+          events.filter((e) => e.type === "download" && e.done).map((e) => e.type === "download" && e.file),
           Object.keys(files),
         );
         assert.deepEqual(await listDir(cache), Object.keys(files).sort());
@@ -320,8 +308,7 @@ const hasDebianCopy = await Deno.stat(DEBIAN_DATA_DIR).then(
 );
 
 Deno.test({
-  name:
-    "loadFashionMnist() reads Debian's copy: 60000 + 10000 images, pixels in [0, 1], balanced labels",
+  name: "loadFashionMnist() reads Debian's copy: 60000 + 10000 images, pixels in [0, 1], balanced labels",
   ignore: !hasDebianCopy,
   fn: async () => {
     const data = await loadFashionMnist({

@@ -31,9 +31,7 @@ export async function withServer<T>(
       const path = new URL(request.url).pathname;
       requests.push(path);
       const route = routes[path];
-      return route
-        ? route(request)
-        : new Response("Not Found", { status: 404 });
+      return route ? route(request) : new Response("Not Found", { status: 404 });
     },
   );
   try {

@@ -40,8 +40,7 @@ Deno.test("parseIdx() rejects an empty file", () => {
     () => parseIdx(new Uint8Array(0), "train-labels-idx1-ubyte.gz"),
     {
       name: "DatasetError",
-      message:
-        "train-labels-idx1-ubyte.gz is empty: expected an IDX file (a header of at least " +
+      message: "train-labels-idx1-ubyte.gz is empty: expected an IDX file (a header of at least " +
         "8 bytes, then the data), found 0 bytes.",
     },
   );
@@ -53,16 +52,14 @@ Deno.test("parseIdx() rejects bytes that are neither gzip nor IDX and shows how 
   );
   assert.throws(() => parseIdx(page, "t10k-images-idx3-ubyte.gz"), {
     name: "DatasetError",
-    message:
-      "t10k-images-idx3-ubyte.gz is neither gzip nor IDX: expected it to start with " +
+    message: "t10k-images-idx3-ubyte.gz is neither gzip nor IDX: expected it to start with " +
       '1f 8b (gzip) or 00 00 08 (IDX), found bytes 3c 68 74 6d 6c 3e 3c 62 ("<html><b"). ' +
       "It looks like text, perhaps an HTML error page saved in place of the data.",
   });
   assert.throws(
     () => parseIdx(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 1), "photo"),
     {
-      message:
-        "photo is neither gzip nor IDX: expected it to start with 1f 8b (gzip) or " +
+      message: "photo is neither gzip nor IDX: expected it to start with 1f 8b (gzip) or " +
         "00 00 08 (IDX), found bytes ff d8 ff e0 01.",
     },
   );
@@ -71,16 +68,14 @@ Deno.test("parseIdx() rejects bytes that are neither gzip nor IDX and shows how 
 Deno.test("parseIdx() rejects IDX data of a type other than unsigned byte", () => {
   const floats = idxBytes(0x00000d01, [2], new Uint8Array(8));
   assert.throws(() => parseIdx(floats, "weights"), {
-    message:
-      "weights stores IDX type 0x0d (float32): expected type 0x08 (unsigned byte), the " +
+    message: "weights stores IDX type 0x0d (float32): expected type 0x08 (unsigned byte), the " +
       "type of every Fashion-MNIST file.",
   });
 });
 
 Deno.test("parseIdx() rejects a file that ends inside its header", () => {
   assert.throws(() => parseIdx(imagesIdx(1).subarray(0, 10), "short"), {
-    message:
-      "short ends inside its IDX header: expected 16 header bytes for 3 dimension(s), " +
+    message: "short ends inside its IDX header: expected 16 header bytes for 3 dimension(s), " +
       "found 10 bytes in all.",
   });
 });
@@ -88,8 +83,7 @@ Deno.test("parseIdx() rejects a file that ends inside its header", () => {
 Deno.test("parseIdx() rejects an image count that disagrees with the data's size", () => {
   const claimsFive = idxBytes(2051, [5, 28, 28], patternBytes(3 * 784));
   assert.throws(() => parseIdx(claimsFive, "train-images"), {
-    message:
-      "train-images does not contain the data its header describes: the header says 5 " +
+    message: "train-images does not contain the data its header describes: the header says 5 " +
       "images of 28×28 pixels, so expected 3920 data bytes after the 16-byte header, found " +
       "2352: that is 3 whole images of 28×28, but the header counts 5.",
   });
@@ -98,8 +92,7 @@ Deno.test("parseIdx() rejects an image count that disagrees with the data's size
 Deno.test("parseIdx() rejects a header that claims 28×28 pixels over images of another size", () => {
   const bigger = idxBytes(2051, [2, 28, 28], patternBytes(2 * 32 * 32));
   assert.throws(() => parseIdx(bigger, "train-images"), {
-    message:
-      "train-images does not contain the data its header describes: the header says 2 " +
+    message: "train-images does not contain the data its header describes: the header says 2 " +
       "images of 28×28 pixels, so expected 1568 data bytes after the 16-byte header, found " +
       "2048: that is 2 images of 32×32 each, not 28×28 as the header claims.",
   });
@@ -108,8 +101,7 @@ Deno.test("parseIdx() rejects a header that claims 28×28 pixels over images of 
 Deno.test("parseIdx() rejects a label count that disagrees with the data's size", () => {
   const cut = labelsIdx(10).subarray(0, 8 + 7);
   assert.throws(() => parseIdx(cut, "t10k-labels"), {
-    message:
-      "t10k-labels does not contain the data its header describes: the header says 10 " +
+    message: "t10k-labels does not contain the data its header describes: the header says 10 " +
       "labels, so expected 10 data bytes after the 8-byte header, found 7: that is 7 labels, " +
       "but the header counts 10.",
   });
@@ -118,8 +110,7 @@ Deno.test("parseIdx() rejects a label count that disagrees with the data's size"
 Deno.test("parseIdx() calls a partial last image a cut-off file", () => {
   const cut = imagesIdx(3).subarray(0, 16 + 2 * 784 + 100);
   assert.throws(() => parseIdx(cut, "train-images"), {
-    message:
-      /expected 2352 data bytes after the 16-byte header, found 1668: the file is cut off or damaged\.$/,
+    message: /expected 2352 data bytes after the 16-byte header, found 1668: the file is cut off or damaged\.$/,
   });
 });
 
@@ -209,8 +200,7 @@ Deno.test("readIdxFile() names a file that does not exist", async () => {
 });
 
 Deno.test({
-  name:
-    "readIdxFile() says to run with --allow-read when Deno may not read the file",
+  name: "readIdxFile() says to run with --allow-read when Deno may not read the file",
   permissions: { read: false },
   fn: async () => {
     await datasetErrorMessage(() => readIdxFile("/some/where/labels.gz"), [
@@ -221,8 +211,7 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "readIdxFile() reports a file the operating system does not let it read",
+  name: "readIdxFile() reports a file the operating system does not let it read",
   ignore: IS_ROOT,
   fn: async () => {
     await withTempDir(async (dir) => {

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import {
-  dataSearchPlaces,
-  describeDataSearch,
-  describeDataSource,
-  projectDataDir,
-} from "../lib/data/locate.ts";
+import { dataSearchPlaces, describeDataSearch, describeDataSource, projectDataDir } from "../lib/data/locate.ts";
 import { withEnv, withTempDir } from "./fixtures_idx.ts";
 
 const REPO_DATA_DIR = fileURLToPath(
@@ -75,15 +70,13 @@ Deno.test("dataSearchPlaces() takes relative folders from the working directory"
 });
 
 Deno.test({
-  name:
-    "dataSearchPlaces() treats the variable as not set, and says why, without --allow-env",
+  name: "dataSearchPlaces() treats the variable as not set, and says why, without --allow-env",
   permissions: { env: false },
   fn: () => {
     const place = dataSearchPlaces()[1];
     assert.deepEqual(place, {
       kind: "env",
-      label:
-        "environment variable FASHION_MNIST_DIR (unread: run with --allow-env)",
+      label: "environment variable FASHION_MNIST_DIR (unread: run with --allow-env)",
       dir: null,
       explicit: true,
     });

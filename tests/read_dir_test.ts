@@ -12,8 +12,7 @@ import {
   writeFashionDir,
 } from "./fixtures_idx.ts";
 
-const REPAIR_HINT =
-  "To fix it, delete the file and rerun to download it again, or install " +
+const REPAIR_HINT = "To fix it, delete the file and rerun to download it again, or install " +
   "Debian's copy with `sudo apt-get install dataset-fashion-mnist`.";
 
 Deno.test("readFashionMnistDir() loads a folder of gzip files", async () => {
@@ -170,8 +169,7 @@ Deno.test("readFashionMnistDir() names a path that is a file, not a folder", asy
 });
 
 Deno.test({
-  name:
-    "readFashionMnistDir() says to run with --allow-read when Deno may not read the folder",
+  name: "readFashionMnistDir() says to run with --allow-read when Deno may not read the folder",
   permissions: { read: false },
   fn: async () => {
     await datasetErrorMessage(() => readFashionMnistDir("/some/folder"), [
@@ -182,8 +180,7 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "readFashionMnistDir() reports a folder the operating system does not let it read",
+  name: "readFashionMnistDir() reports a folder the operating system does not let it read",
   ignore: IS_ROOT,
   fn: async () => {
     await withTempDir(async (dir) => {
@@ -203,8 +200,7 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "readFashionMnistDir() reports a file in it that the operating system does not let it read",
+  name: "readFashionMnistDir() reports a file in it that the operating system does not let it read",
   ignore: IS_ROOT,
   fn: async () => {
     await withTempDir(async (dir) => {

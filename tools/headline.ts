@@ -24,7 +24,9 @@ const store = openRunStore("full");
 const main = (await store.list()).filter((record) => inBlock(record, profile.study[0]));
 for (const warning of store.warnings) console.error(`warning: ${warning.message}`);
 if (main.length === 0) {
-  console.error(`headline: no runs of the full study's main block in ${store.dir}; run \`deno task study --profile full\` first.`);
+  console.error(
+    `headline: no runs of the full study's main block in ${store.dir}; run \`deno task study --profile full\` first.`,
+  );
   Deno.exit(1);
 }
 
@@ -37,7 +39,9 @@ const reluSummary = summaries.find((s) => s.head === "relu");
 const lines = [
   START,
   relu && reluSummary
-    ? `**Short answer:** on this network the ReLU head changes test accuracy by ${points(relu.comparison.meanDifference)} ` +
+    ? `**Short answer:** on this network the ReLU head changes test accuracy by ${
+      points(relu.comparison.meanDifference)
+    } ` +
       `against no activation (95% CI ${points(relu.comparison.ci95[0])} to ${points(relu.comparison.ci95[1])}, ` +
       `${relu.comparison.n} paired seeds), and it never predicted at least one class in ` +
       `${reluSummary.seedsWithLostClass} of ${reluSummary.runs} seeds.`
@@ -46,13 +50,17 @@ const lines = [
   studyVerdict(main, "linear"),
   "",
   `Settings: ${block.description}; ${block.seeds.length} seeds, ${block.epochs} epochs of ` +
-  `${(block.trainSubset ?? 60000).toLocaleString("en-US")} training images, batch 20; tested on all 10,000 test images. ` +
+  `${
+    (block.trainSubset ?? 60000).toLocaleString("en-US")
+  } training images, batch 20; tested on all 10,000 test images. ` +
   profile.note,
   "",
   "| head | runs | test accuracy (mean, 95% CI) | test loss | seeds with a never-predicted class |",
   "| --- | --- | --- | --- | --- |",
   ...summaries.map((s) =>
-    `| ${s.head} | ${s.runs} | ${percent(s.accuracy.mean)} (${percent(s.accuracy.ci95[0])} – ${percent(s.accuracy.ci95[1])}) | ` +
+    `| ${s.head} | ${s.runs} | ${percent(s.accuracy.mean)} (${percent(s.accuracy.ci95[0])} – ${
+      percent(s.accuracy.ci95[1])
+    }) | ` +
     `${s.testLoss.mean.toFixed(3)} | ${s.seedsWithLostClass} of ${s.runs} |`
   ),
   "",

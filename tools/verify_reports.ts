@@ -27,7 +27,10 @@ for (const name of notebooks) {
   }
   const svgCount = (html.match(/<svg[\s>]/g) ?? []).length;
   if (svgCount === 0) problems.push(`${path}: no <svg> plot found`);
-  if (/data-mime-type="application\/vnd\.jupyter\.stderr"|class="[^"]*output_error|Traceback \(most recent call last\)|Uncaught /.test(html)) {
+  if (
+    /data-mime-type="application\/vnd\.jupyter\.stderr"|class="[^"]*output_error|Traceback \(most recent call last\)|Uncaught /
+      .test(html)
+  ) {
     problems.push(`${path}: contains an error or stderr output`);
   }
   if (/report is incomplete/.test(html)) problems.push(`${path}: the notebook stopped at a failing cell`);

@@ -20,6 +20,7 @@ export interface ClaimHeads {
 export interface ClaimResult {
   /** The claim, quoted. */
   claim: string;
+  /** Outcome of the claim against the measurements. */
   verdict: Verdict;
   /** For `"holds only when"`: the condition, for example `"the network is untrained"`. */
   condition?: string;

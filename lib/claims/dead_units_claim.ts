@@ -21,10 +21,13 @@ import { epochDiagnostics, finalDiagnostics, initialDiagnostics } from "./stored
 
 /** One unit dead at the end of one run, with what it cost. */
 export interface DeadUnitEvent {
+  /** Head of the run. */
   head: string;
+  /** Seed of the run. */
   seed: number;
   /** The unit, which is also its class. */
   unit: number;
+  /** Fashion-MNIST name of the unit's class. */
   className: string;
   /**
    * First stored epoch from which the unit is dead on the training sample in
@@ -34,8 +37,12 @@ export interface DeadUnitEvent {
   diedAtEpoch: number | null;
   /** Output-layer bias of the unit before training; `null` without initial diagnostics. */
   initialBias: number | null;
-  /** Gradient from its own class's training images after the last epoch: max |∂L/∂w| and ∂L/∂b; `null` if not measured. */
+  /**
+   * max over inputs of |∂L/∂w| from its own class's training images after the last epoch; `null` if not measured
+   * or not finite.
+   */
   ownClassKernelMaxAbs: number | null;
+  /** ∂L/∂b from the same images; `null` if not measured or not finite. */
   ownClassBiasGradient: number | null;
   /** ∂L/∂b over an all-class training batch; > 0 means SGD lowers the bias further. */
   batchBiasGradient: number | null;

@@ -66,8 +66,9 @@ export interface DiagnosticPoint {
   epoch: number;
   /** Mean over the head's runs that stored this epoch. */
   value: number;
-  /** 95% t interval over those runs, present when at least two runs have the value. */
+  /** Lower end of the 95% t interval over those runs, present when at least two runs have the value. */
   lo?: number;
+  /** Upper end of the same interval, present with `lo`. */
   hi?: number;
 }
 

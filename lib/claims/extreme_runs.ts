@@ -9,8 +9,11 @@ import type { RunRecord } from "../train/types.ts";
 
 /** A head's best and worst complete run. */
 export interface ExtremeRuns {
+  /** Head name. */
   head: string;
+  /** Complete run with the highest final test accuracy; the lower seed on a tie. */
   best: RunRecord;
+  /** Complete run with the lowest final test accuracy; the lower seed on a tie. */
   worst: RunRecord;
 }
 

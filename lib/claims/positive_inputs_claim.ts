@@ -21,13 +21,15 @@ export const NEGLIGIBLE_NEGATIVE_RATE = 0.001;
 
 /** Share of one output unit's pre-activations below 0, mean over a head's runs: the shape `perClassAccuracy()` in lib/plots takes. */
 export interface NegativeRateRow {
+  /** Head name. */
   variant: string;
   /** Class of the output unit. */
   className: string;
   /** Mean over runs of the fraction of test images with pre-activation < 0, in [0, 1]. */
   accuracy: number;
-  /** 95% t interval over runs, present with at least two runs. */
+  /** Lower end of the 95% t interval over runs, clipped to 0; present with at least two runs. */
   lo?: number;
+  /** Upper end of the same interval, clipped to 1; present with `lo`. */
   hi?: number;
 }
 

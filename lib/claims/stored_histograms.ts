@@ -32,7 +32,9 @@ export interface StoredDistributionOptions {
 
 /** One head's values, the shape `histogram()` in lib/plots takes. */
 export interface StoredHistogramSeries {
+  /** Head name. */
   variant: string;
+  /** Stored counts of all the head's runs expanded into values at the bin midpoints. */
   values: Float64Array;
 }
 
@@ -99,6 +101,7 @@ export function storedHistogram(
 
 /** One reliability bin of one head, the shape `reliabilityDiagram()` in lib/plots takes. */
 export interface PooledReliabilityBin {
+  /** Head name. */
   variant: string;
   /** Mean confidence over the bin's images of all runs, in [0, 1]. */
   confidence: number;

@@ -32,8 +32,6 @@ export function describeStart(bytes: Uint8Array, count = 8): string {
   const hex = Array.from(head, (b) => b.toString(16).padStart(2, "0")).join(
     " ",
   );
-  const text = looksLikeText(head)
-    ? ` ("${new TextDecoder().decode(head).replace(/\s+/g, " ")}")`
-    : "";
+  const text = looksLikeText(head) ? ` ("${new TextDecoder().decode(head).replace(/\s+/g, " ")}")` : "";
   return `bytes ${hex}${text}`;
 }

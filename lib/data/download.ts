@@ -94,9 +94,7 @@ export async function downloadFile(
       );
     }, timeoutMs);
   };
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, stall.signal])
-    : stall.signal;
+  const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
   const rethrowAbort = () => {
     if (options.signal?.aborted) throw options.signal.reason;
     if (stall.signal.aborted) throw stall.signal.reason;
@@ -129,9 +127,7 @@ export async function downloadFile(
       );
     }
     const announced = response.headers.get("content-length");
-    const totalBytes = announced !== null && /^\d+$/.test(announced)
-      ? Number(announced)
-      : null;
+    const totalBytes = announced !== null && /^\d+$/.test(announced) ? Number(announced) : null;
 
     await Deno.mkdir(dirname(dest), { recursive: true });
     temp = await Deno.makeTempFile({
@@ -208,8 +204,7 @@ export async function downloadFile(
 }
 
 /** Options of {@linkcode downloadFashionMnist}. */
-export interface DownloadFashionMnistOptions
-  extends Omit<DownloadFileOptions, "md5"> {
+export interface DownloadFashionMnistOptions extends Omit<DownloadFileOptions, "md5"> {
   /** Address the file names are appended to. Default {@linkcode FASHION_MNIST_BASE_URL}. */
   baseUrl?: string;
   /**
@@ -235,8 +230,7 @@ export async function downloadFashionMnist(
   dir: string,
   options: DownloadFashionMnistOptions = {},
 ): Promise<string[]> {
-  const { baseUrl = FASHION_MNIST_BASE_URL, checksums, ...fileOptions } =
-    options;
+  const { baseUrl = FASHION_MNIST_BASE_URL, checksums, ...fileOptions } = options;
   if (!URL.canParse(baseUrl)) {
     throw new TypeError(
       `Invalid baseUrl "${baseUrl}": expected an absolute address such as ${FASHION_MNIST_BASE_URL}.`,

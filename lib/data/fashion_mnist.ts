@@ -8,11 +8,7 @@
  */
 
 import { DatasetError } from "./dataset_error.ts";
-import {
-  downloadFashionMnist,
-  type DownloadFashionMnistOptions,
-  type DownloadProgress,
-} from "./download.ts";
+import { downloadFashionMnist, type DownloadFashionMnistOptions, type DownloadProgress } from "./download.ts";
 import { FASHION_MNIST_BASE_URL, FASHION_MNIST_FILES } from "./files.ts";
 import {
   DATA_DIR_ENV,
@@ -102,9 +98,7 @@ export async function loadFashionMnist(
     } catch (error) {
       if (!(error instanceof DatasetError)) throw error;
       if (place.explicit) {
-        const unset = place.kind === "env"
-          ? `, or unset ${DATA_DIR_ENV} to search the usual places`
-          : "";
+        const unset = place.kind === "env" ? `, or unset ${DATA_DIR_ENV} to search the usual places` : "";
         throw new DatasetError(
           `The folder given by the ${place.label} cannot be used: ${error.message} ` +
             `Point it at a folder containing the four Fashion-MNIST files${unset}.`,

@@ -7,8 +7,7 @@
  */
 
 /** Official download address of the four files; each file's name is appended to it. */
-export const FASHION_MNIST_BASE_URL =
-  "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+export const FASHION_MNIST_BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 
 /** One of the four published files. */
 export interface FashionMnistFile {

@@ -191,11 +191,7 @@ function explainMismatch(
   found: number,
 ): string {
   const [count, ...item] = dims;
-  const noun = magic === IDX_IMAGES_MAGIC
-    ? "images"
-    : magic === IDX_LABELS_MAGIC
-    ? "labels"
-    : "items";
+  const noun = magic === IDX_IMAGES_MAGIC ? "images" : magic === IDX_LABELS_MAGIC ? "labels" : "items";
   const itemBytes = item.reduce((a, b) => a * b, 1);
   if (item.length > 0 && found % itemBytes === 0) {
     return `that is ${found / itemBytes} whole ${noun} of ${item.join("×")}, ` +
@@ -211,7 +207,5 @@ function explainMismatch(
   if (item.length === 0) {
     return `that is ${found} ${noun}, but the header counts ${count}`;
   }
-  return found < expected
-    ? "the file is cut off or damaged"
-    : "extra bytes follow the data";
+  return found < expected ? "the file is cut off or damaged" : "extra bytes follow the data";
 }

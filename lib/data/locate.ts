@@ -55,9 +55,7 @@ export interface DataPlace {
  */
 export function projectDataDir(): string | null {
   const root = new URL("../../", import.meta.url);
-  return root.protocol === "file:"
-    ? join(fileURLToPath(root), "data", "fashion-mnist")
-    : null;
+  return root.protocol === "file:" ? join(fileURLToPath(root), "data", "fashion-mnist") : null;
 }
 
 /**
@@ -84,9 +82,7 @@ export function dataSearchPlaces(options: DataSearchOptions = {}): DataPlace[] {
     },
     {
       kind: "project",
-      label: options.cacheDir === undefined
-        ? "project copy"
-        : "cacheDir option",
+      label: options.cacheDir === undefined ? "project copy" : "cacheDir option",
       dir: downloadDir(options),
       explicit: false,
     },
@@ -101,9 +97,7 @@ export function dataSearchPlaces(options: DataSearchOptions = {}): DataPlace[] {
 
 /** Returns the folder that downloads go into: `cacheDir`, or the project copy. */
 export function downloadDir(options: DataSearchOptions = {}): string | null {
-  return options.cacheDir !== undefined
-    ? resolve(options.cacheDir)
-    : projectDataDir();
+  return options.cacheDir !== undefined ? resolve(options.cacheDir) : projectDataDir();
 }
 
 /**
@@ -120,9 +114,7 @@ export function downloadDir(options: DataSearchOptions = {}): string | null {
  * ```
  */
 export function describeDataSearch(options: DataSearchOptions = {}): string {
-  const lines = dataSearchPlaces(options).map((place) =>
-    `${place.label}: ${place.dir ?? "not set"}`
-  );
+  const lines = dataSearchPlaces(options).map((place) => `${place.label}: ${place.dir ?? "not set"}`);
   lines.push(describeDownload(options));
   return lines.map((line, i) => `${i + 1}. ${line}`).join("\n");
 }

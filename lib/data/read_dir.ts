@@ -9,21 +9,11 @@
 import { join } from "node:path";
 import { describeFsError } from "./_fs_error.ts";
 import { DatasetError } from "./dataset_error.ts";
-import {
-  FASHION_MNIST_BASE_URL,
-  FASHION_MNIST_FILES,
-  type FashionMnistFile,
-} from "./files.ts";
-import {
-  IDX_IMAGES_MAGIC,
-  IDX_LABELS_MAGIC,
-  type IdxArray,
-  readIdxFile,
-} from "./idx.ts";
+import { FASHION_MNIST_BASE_URL, FASHION_MNIST_FILES, type FashionMnistFile } from "./files.ts";
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray, readIdxFile } from "./idx.ts";
 import { CLASS_NAMES, type Dataset, IMAGE_SIZE, type Split } from "./types.ts";
 
-const REPAIR_HINT =
-  "To fix it, delete the file and rerun to download it again, or install " +
+const REPAIR_HINT = "To fix it, delete the file and rerun to download it again, or install " +
   "Debian's copy with `sudo apt-get install dataset-fashion-mnist`.";
 
 /**
@@ -80,8 +70,7 @@ export async function readFashionMnistDir(dir: string): Promise<Dataset> {
     );
   }
 
-  const [trainImages, trainLabels, testImages, testLabels] =
-    FASHION_MNIST_FILES;
+  const [trainImages, trainLabels, testImages, testLabels] = FASHION_MNIST_FILES;
   return {
     train: await readSplit(
       paths.get(trainImages)!,

@@ -51,9 +51,7 @@ export function assertRowMatrix(
   for (let i = 0; i < labels.length; i++) {
     if (!(labels[i] < classes)) {
       throw new RangeError(
-        `lib/metrics ${where}: labels[${i}] is ${
-          labels[i]
-        }, but classes is ${classes}; ` +
+        `lib/metrics ${where}: labels[${i}] is ${labels[i]}, but classes is ${classes}; ` +
           `labels must be in [0, ${classes - 1}].`,
       );
     }

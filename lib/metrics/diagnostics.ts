@@ -25,12 +25,7 @@ import {
   neverPredictedClasses,
   perClassAccuracy,
 } from "./classification.ts";
-import {
-  CALIBRATION_BINS,
-  calibrationErrorFromBins,
-  confidenceSummary,
-  reliabilityBins,
-} from "./calibration.ts";
+import { CALIBRATION_BINS, calibrationErrorFromBins, confidenceSummary, reliabilityBins } from "./calibration.ts";
 import { deadUnitCost, deadUnits, negativeRates } from "./dead_units.ts";
 import {
   evenEdges,
@@ -51,7 +46,9 @@ export type StoredSummary = { [Field in keyof Summary]: JsonNumber };
 
 /** A distribution as stored: its summary and a histogram with fixed edges. */
 export interface StoredDistribution {
+  /** Count, quantiles, mean and range of the values; `null` where a field is undefined. */
   summary: StoredSummary;
+  /** Counts in fixed bins; the edges are stored with the counts. */
   histogram: Histogram;
 }
 

@@ -20,15 +20,19 @@ export interface Summary {
   nonFinite: number;
   /** Arithmetic mean; NaN when `count` is 0, as are the fields below. */
   mean: number;
+  /** Smallest value. */
   min: number;
   /** 5th percentile. */
   p5: number;
+  /** 25th percentile, the first quartile. */
   p25: number;
   /** Median. */
   p50: number;
+  /** 75th percentile, the third quartile. */
   p75: number;
   /** 95th percentile. */
   p95: number;
+  /** Largest value. */
   max: number;
 }
 
@@ -145,9 +149,7 @@ export function histogram(
   values: ArrayLike<number>,
   edges: readonly number[],
 ): Histogram {
-  const increasing = edges.every((edge, i) =>
-    Number.isFinite(edge) && (i === 0 || edge > edges[i - 1])
-  );
+  const increasing = edges.every((edge, i) => Number.isFinite(edge) && (i === 0 || edge > edges[i - 1]));
   if (edges.length < 2 || !increasing) {
     throw new RangeError(
       `lib/metrics histogram(): edges must be at least two strictly increasing finite numbers, ` +

@@ -24,6 +24,7 @@ import { initDense } from "./init.ts";
 export interface HeadContext {
   /** Generator of the `"head-init"` stream of the run's seed. */
   rng: Rng;
+  /** Initialisation scheme of the run. */
   init: InitScheme;
   /** Width of the convolutional features, 500 for this network. */
   features: number;

@@ -32,6 +32,7 @@ export interface NetworkOptions {
   head: string;
   /** Integer seed; streams `"conv-init"` and `"head-init"` of it draw the weights. */
   seed: number;
+  /** Initialisation scheme of the convolution and head weights. */
   init: InitScheme;
 }
 

@@ -27,6 +27,12 @@ export class HtmlDisplay {
   /** Other renderings of the same content, for example `text/markdown`, for front ends without HTML. */
   readonly alternatives: MimeBundle;
 
+  /**
+   * Wraps HTML for display.
+   *
+   * @param html the HTML text.
+   * @param alternatives other renderings by media type; default none.
+   */
   constructor(html: string, alternatives: MimeBundle = {}) {
     this.html = html;
     this.alternatives = alternatives;
@@ -37,6 +43,7 @@ export class HtmlDisplay {
     return { "text/plain": PLAIN_FALLBACK, ...this.alternatives, "text/html": this.html };
   }
 
+  /** Returns the MIME bundle of {@linkcode HtmlDisplay.bundle}; Deno's Jupyter kernel calls this to show the value. */
   [JUPYTER_DISPLAY](): MimeBundle {
     return this.bundle();
   }

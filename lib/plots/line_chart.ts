@@ -14,7 +14,9 @@ import { requireFinite, requireRows } from "./_validate.ts";
 export interface LinePoint {
   /** Series the point belongs to; one line and one legend entry per series. */
   series: string;
+  /** Position on the x axis, in the unit of `xLabel`. */
   x: number;
+  /** Value on the y axis, in the unit of `yLabel`. */
   y: number;
 }
 

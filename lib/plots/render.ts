@@ -14,6 +14,7 @@ export const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
  * `<svg>` root as `image/svg+xml`, which nbconvert's HTML export drops.
  */
 export interface Figure {
+  /** The chart's HTML: a `<figure>` element whose `<svg>` elements carry `xmlns`. */
   html: string;
 }
 

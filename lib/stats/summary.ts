@@ -12,6 +12,7 @@ import { tQuantile } from "./t_distribution.ts";
 export interface Summary {
   /** Number of values. */
   n: number;
+  /** Arithmetic mean. */
   mean: number;
   /** Sample standard deviation, n − 1 in the denominator; NaN when n = 1. */
   sd: number;
@@ -20,7 +21,9 @@ export interface Summary {
    * assumes roughly normal values. [NaN, NaN] when n = 1.
    */
   ci95: [number, number];
+  /** Smallest value. */
   min: number;
+  /** Largest value. */
   max: number;
 }
 

@@ -49,6 +49,8 @@ export class RunStore {
   readonly warnings: StoreWarning[] = [];
 
   /**
+   * Creates a store over the folder `dir`. Nothing is read or written until a method needs it.
+   *
    * @param dir folder of the store, relative to the working directory or absolute.
    * @throws {TypeError} if dir is not a non-empty string.
    */

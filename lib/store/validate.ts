@@ -31,6 +31,12 @@ export class InvalidRunRecordError extends TypeError {
   /** Every problem found, each `field <path> is <value>, expected <what>`. */
   readonly problems: string[];
 
+  /**
+   * Creates the error; its message names the file, the first problem and how many more there are.
+   *
+   * @param file the file the record came from, or is going to.
+   * @param problems every problem found, at least one.
+   */
   constructor(file: string, problems: string[]) {
     const others = problems.length - 1;
     const more = others > 0 ? ` (and ${others} more problem${others > 1 ? "s" : ""})` : "";

@@ -16,7 +16,6 @@ import type { EpochMetrics, RunRecord } from "../train/types.ts";
 /** A per-epoch metric of a run record. */
 export type CurveMetric = "trainLoss" | "testLoss" | "testAccuracy";
 
-
 /** Learning-curve points of single runs, one series per record, labelled by head. */
 export function curveSeries(records: RunRecord[], metric: CurveMetric): CurvePoint[] {
   return records.flatMap((record) =>
@@ -59,7 +58,9 @@ export function perClassBands(
   for (const [head, runs] of groupByHead(completeRuns(records))) {
     for (let c = 0; c < CLASS_NAMES.length; c++) {
       // A class absent from a small test subset has accuracy NaN (null in JSON) and is left out.
-      const values = runs.map((run) => finalEpoch(run).perClassAccuracy[c]).filter((v) => typeof v === "number" && Number.isFinite(v));
+      const values = runs.map((run) => finalEpoch(run).perClassAccuracy[c]).filter((v) =>
+        typeof v === "number" && Number.isFinite(v)
+      );
       if (values.length === 0) continue;
       const summary = summarizeOrNaN(values);
       // A t interval of a fraction can cross 0 or 1 with few seeds; accuracy cannot, so the band is clipped.
@@ -77,11 +78,15 @@ export function perClassBands(
 
 /** Per-head summary of a study block's final results. */
 export interface HeadSummary {
+  /** Head name. */
   head: string;
-  /** Complete runs and diverged runs; diverged runs are not averaged in. */
+  /** Complete runs, the ones the summaries average. */
   runs: number;
+  /** Diverged runs, left out of the summaries. */
   diverged: number;
+  /** Final test accuracy over the complete runs, fractions in [0, 1]; n = 0 and NaN statistics when none completed. */
   accuracy: ReturnType<typeof summarize>;
+  /** Final test loss over the complete runs, in nats per image; n = 0 and NaN statistics when none completed. */
   testLoss: ReturnType<typeof summarize>;
   /** Seeds in which at least one class was never predicted on the test set. */
   seedsWithLostClass: number;
@@ -109,9 +114,13 @@ export function summarizeHeads(records: RunRecord[]): HeadSummary[] {
 
 /** A paired comparison of one head against the baseline head over common seeds. */
 export interface HeadComparison {
+  /** Head compared with the baseline. */
   head: string;
+  /** Baseline head name. */
   baseline: string;
+  /** Final-epoch metric compared. */
   metric: "testAccuracy" | "testLoss";
+  /** Paired comparison of head minus baseline over the seeds where both completed, in the metric's units. */
   comparison: ReturnType<typeof pairedComparison>;
   /** p-value after Holm's correction across all comparisons returned together. */
   holmP: number;
@@ -130,7 +139,9 @@ export function compareWithBaseline(
   const byHead = groupByHead(completeRuns(records));
   const base = byHead.get(baseline);
   if (!base) {
-    throw new RangeError(`No complete run of the baseline head "${baseline}": heads present are ${[...byHead.keys()].join(", ")}.`);
+    throw new RangeError(
+      `No complete run of the baseline head "${baseline}": heads present are ${[...byHead.keys()].join(", ")}.`,
+    );
   }
   const baseBySeed = new Map(base.map((run) => [run.config.seed, finalEpoch(run)[metric]]));
 
@@ -176,7 +187,9 @@ export function neverPredicted(record: RunRecord): number[] {
 /** The last epoch's metrics of a record. */
 export function finalEpoch(record: RunRecord): EpochMetrics {
   const last = record.epochs.at(-1);
-  if (!last) throw new RangeError(`Run ${record.key} (${record.config.head}, seed ${record.config.seed}) has no epochs.`);
+  if (!last) {
+    throw new RangeError(`Run ${record.key} (${record.config.head}, seed ${record.config.seed}) has no epochs.`);
+  }
   return last;
 }
 

@@ -66,9 +66,11 @@ export interface BinCounts {
   first: number;
   /** Counts of bins `first`, `first + 1`, …; empty when every bin is empty. */
   counts: number[];
-  /** Values below the first edge, above the last edge, and NaN or ±Infinity. */
+  /** Finite values below the first edge. */
   below: number;
+  /** Finite values above the last edge. */
   above: number;
+  /** NaN and ±Infinity values. */
   nonFinite: number;
 }
 

@@ -13,7 +13,7 @@ import { diagnoseRun } from "./diagnose.ts";
 import type { ProgressEvent, RunConfig, RunRecord } from "../train/types.ts";
 
 /** Folder of the run stores, `<repo>/data/runs/`, found from this file rather than the working directory. */
-export const RUNS_DIR = new URL("../../data/runs/", import.meta.url).pathname;
+export const RUNS_DIR: string = new URL("../../data/runs/", import.meta.url).pathname;
 
 /**
  * Opens the run store of a profile: `data/runs/<profile>/` in the repository,
@@ -25,9 +25,13 @@ export function openRunStore(profile: string, dir?: string): RunStore {
 
 /** Options of {@linkcode ensureRun}. */
 export interface EnsureRunOptions {
+  /** Dataset to train on when the store lacks the run. */
   dataset: Dataset;
+  /** Run store that is read first and that a newly trained record is put into. */
   store: RunStore;
+  /** Receives the progress events of training; not called when the record is read from the store. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Aborts training between steps; `ensureRun` then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Measurements stored per epoch in `record.diagnostics`; default {@linkcode diagnoseRun}. */
   diagnose?: DiagnoseHook;

@@ -18,7 +18,11 @@ import { planRuns, type Profile, type StudyBlock } from "./profiles.ts";
  */
 export async function ensureStudy(
   profile: Profile,
-  options: { dataset: Dataset; store: RunStore; onProgress?: (event: ProgressEvent & { run: number; runs: number }) => void },
+  options: {
+    dataset: Dataset;
+    store: RunStore;
+    onProgress?: (event: ProgressEvent & { run: number; runs: number }) => void;
+  },
 ): Promise<RunRecord[]> {
   const planned = planRuns(profile.study);
   const records: RunRecord[] = [];

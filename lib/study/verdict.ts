@@ -34,7 +34,9 @@ export function describeFirstRun(records: RunRecord[]): string {
     const last = finalEpoch(record);
     const lost = neverPredicted(record);
     sentences.push(
-      `With the ${record.config.head} head, test accuracy after ${last.epoch} epochs is ${percent(last.testAccuracy)} ` +
+      `With the ${record.config.head} head, test accuracy after ${last.epoch} epochs is ${
+        percent(last.testAccuracy)
+      } ` +
         `and test loss ${last.testLoss.toFixed(3)} nats` +
         (lost.length ? `; it never predicts ${classList(lost)}.` : "; it predicts every class at least once.") +
         (record.deadUnits.length ? ` Dead output units at the end: ${classList(record.deadUnits)}.` : ""),
@@ -43,7 +45,9 @@ export function describeFirstRun(records: RunRecord[]): string {
   if (records.length === 2) {
     const [a, b] = records.map((record) => finalEpoch(record).testAccuracy);
     sentences.push(
-      `From this seed, the ${records[1].config.head} head is ${points(b - a)} against the ${records[0].config.head} head: ` +
+      `From this seed, the ${records[1].config.head} head is ${points(b - a)} against the ${
+        records[0].config.head
+      } head: ` +
         "a single seed cannot tell a real difference from run-to-run noise, which the study measures.",
     );
   }
@@ -72,7 +76,9 @@ export function studyVerdict(records: RunRecord[], baseline = "linear", alpha = 
       ? (comparison.meanDifference < 0 ? "worse than" : "better than")
       : "not distinguishable from";
     let sentence = `The ${head} head is ${verdict} ${baseline}: ${points(comparison.meanDifference)} ` +
-      `(95% CI ${points(lo)} to ${points(hi)}, Holm-corrected p = ${holmP.toPrecision(2)}, n = ${comparison.n} paired seeds)`;
+      `(95% CI ${points(lo)} to ${points(hi)}, Holm-corrected p = ${
+        holmP.toPrecision(2)
+      }, n = ${comparison.n} paired seeds)`;
     sentence += summary.seedsWithLostClass > 0
       ? `, and in ${summary.seedsWithLostClass} of ${summary.runs} seeds it never predicted at least one class.`
       : ".";

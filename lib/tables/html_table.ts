@@ -12,7 +12,6 @@ import type { RunRecord } from "../train/types.ts";
 import { CLASS_NAMES } from "../data/types.ts";
 import { escapeHtml } from "../notebook/display.ts";
 
-
 /** Renders rows as an HTML table; `columns` maps header text to a cell getter. */
 export function htmlTable<T>(rows: T[], columns: Record<string, (row: T) => string | number>): string {
   const header = Object.keys(columns).map((name) => `<th>${escapeHtml(name)}</th>`).join("");

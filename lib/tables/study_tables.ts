@@ -48,7 +48,9 @@ export function comparisonTable(comparisons: HeadComparison[]): string {
 }
 
 /** Rows for a forest plot of accuracy differences, in percentage points. */
-export function forestRows(comparisons: HeadComparison[]): { label: string; estimate: number; lo: number; hi: number }[] {
+export function forestRows(
+  comparisons: HeadComparison[],
+): { label: string; estimate: number; lo: number; hi: number }[] {
   return comparisons.map((c) => ({
     label: `${c.head} − ${c.baseline}`,
     estimate: c.comparison.meanDifference * 100,
@@ -75,7 +77,9 @@ export function secondaryTable(records: RunRecord[], blocks: StudyBlock[]): stri
   const rows = blocks.slice(1).map((block) => {
     const inThisBlock = records.filter((r) => inBlock(r, block));
     const summaries = summarizeHeads(inThisBlock);
-    const comparison = inThisBlock.length ? compareWithBaseline(inThisBlock, "linear", "testAccuracy").find((c) => c.head === "relu") : undefined;
+    const comparison = inThisBlock.length
+      ? compareWithBaseline(inThisBlock, "linear", "testAccuracy").find((c) => c.head === "relu")
+      : undefined;
     return { block, summaries, comparison };
   });
   if (rows.length === 0) return paragraph("This profile has no secondary blocks; the full profile has them.");
@@ -87,7 +91,9 @@ export function secondaryTable(records: RunRecord[], blocks: StudyBlock[]): stri
     "relu accuracy": (r) => percentOf(r.summaries.find((s) => s.head === "relu")?.accuracy.mean),
     "relu − linear (95% CI)": (r) =>
       r.comparison
-        ? `${points(r.comparison.comparison.meanDifference)} (${points(r.comparison.comparison.ci95[0])} to ${points(r.comparison.comparison.ci95[1])})`
+        ? `${points(r.comparison.comparison.meanDifference)} (${points(r.comparison.comparison.ci95[0])} to ${
+          points(r.comparison.comparison.ci95[1])
+        })`
         : "—",
     "relu seeds with a never-predicted class": (r) => {
       const s = r.summaries.find((x) => x.head === "relu");

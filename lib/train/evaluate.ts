@@ -14,11 +14,15 @@ export const PIXELS = 28 * 28;
 
 /** Network outputs for a set of images, each row-major `[count, 10]`. */
 export interface Evaluation {
+  /** log_softmax of the logits, natural log, `[count, 10]`. */
   logProbs: Float32Array;
+  /** The head's output, the input of log_softmax, `[count, 10]`. */
   logits: Float32Array;
+  /** Output of the head's last linear layer before its activation, `[count, 10]`. */
   preActivations: Float32Array;
   /** Labels of the evaluated images, in the same order, `[count]`. */
   labels: Uint8Array;
+  /** Number of images evaluated. */
   count: number;
 }
 

@@ -27,6 +27,7 @@ const CLASSES = 10;
 
 /** Facts about the run passed to a {@link DiagnoseHook} besides the network. */
 export interface DiagnoseContext {
+  /** Config of the run being trained. */
   config: RunConfig;
   /** Indices into `dataset.train` of the training subset, in subset order. */
   trainIndices: Int32Array;

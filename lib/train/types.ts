@@ -27,7 +27,9 @@ export interface RunConfig {
   head: string;
   /** Integer seed for initial weights and data order. */
   seed: number;
+  /** Weight initialisation scheme. */
   init: InitScheme;
+  /** Optimiser that applies the gradient steps. */
   optimizer: OptimizerName;
   /** Learning rate, > 0. The original exercise uses 0.001. */
   learningRate: number;
@@ -59,17 +61,21 @@ export interface EpochMetrics {
 
 /** Progress event sent to the caller's callback; lib never prints. */
 export interface ProgressEvent {
+  /** `"step"` during an epoch (see `TrainOptions.progressEverySteps`); `"epoch"` after each completed epoch. */
   kind: "step" | "epoch";
   /** 1-based epoch in progress. */
   epoch: number;
+  /** Epochs of the run, `config.epochs`. */
   epochs: number;
-  /** Steps done in this epoch and steps per epoch. */
+  /** Steps done in this epoch. */
   step: number;
+  /** Steps in one epoch: the training subset divided by the batch size, rounded up. */
   stepsPerEpoch: number;
   /** Mean training loss of the epoch so far, nats per image. */
   trainLoss: number;
   /** Set on `"epoch"` events. */
   metrics?: EpochMetrics;
+  /** Seconds since the run started. */
   elapsedSeconds: number;
   /** Estimated seconds left in this run. */
   etaSeconds: number;
@@ -82,12 +88,15 @@ export type RunStatus = "complete" | "diverged";
 export interface RunRecord {
   /** Version of this record layout; bump on incompatible change. */
   schema: 1;
+  /** The config the run trained with. */
   config: RunConfig;
   /** Hash of the config, the record's key in the store. */
   key: string;
+  /** Outcome of the run: `"diverged"` when a training loss became NaN or ±Infinity, else `"complete"`. */
   status: RunStatus;
   /** Set when status is `"diverged"`: where the loss first became NaN or infinite. */
   divergence?: { epoch: number; step: number; loss: number };
+  /** Metrics of each completed epoch, in order; fewer than `config.epochs` when the run diverged. */
   epochs: EpochMetrics[];
   /** Final test confusion matrix, [true class][predicted class], counts. */
   confusion: number[][];
@@ -99,6 +108,7 @@ export interface RunRecord {
   backend: string;
   /** Library versions, for example `{ tfjs: "4.22.0", deno: "2.9.6" }`. */
   versions: Record<string, string>;
+  /** Wall-clock seconds from the start of the run to its record, diagnostics included. */
   wallSeconds: number;
   /** ISO 8601 time the run finished. */
   finishedAt: string;

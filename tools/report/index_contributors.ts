@@ -36,11 +36,15 @@ function headlineFor(entry: ReportEntry, records: RunRecord[]): string | null {
   }
   if (entry.name.startsWith("02-") || entry.name.startsWith("03-")) {
     const main = records.filter((r) => inBlock(r, profile.study[0]));
-    const relu = main.length ? compareWithBaseline(main, "linear", "testAccuracy").find((c) => c.head === "relu") : undefined;
+    const relu = main.length
+      ? compareWithBaseline(main, "linear", "testAccuracy").find((c) => c.head === "relu")
+      : undefined;
     const reluSummary = summarizeHeads(main).find((s) => s.head === "relu");
     if (!relu || !reluSummary) return null;
     return `relu − linear: ${points(relu.comparison.meanDifference)} test accuracy ` +
-      `(95% CI ${points(relu.comparison.ci95[0])} to ${points(relu.comparison.ci95[1])}, ${relu.comparison.n} seeds); ` +
+      `(95% CI ${points(relu.comparison.ci95[0])} to ${
+        points(relu.comparison.ci95[1])
+      }, ${relu.comparison.n} seeds); ` +
       `relu never predicted a class in ${reluSummary.seedsWithLostClass} of ${reluSummary.runs} seeds`;
   }
   return null;
