@@ -12,6 +12,7 @@ import { CLASS_NAMES } from "../data/types.ts";
 import type { CurvePoint } from "../plots/learning_curves.ts";
 import { holm, pairedComparison, summarize } from "../stats/mod.ts";
 import type { EpochMetrics, RunRecord } from "../train/types.ts";
+import { STUDY_HEADS } from "./profiles.ts";
 
 /** A per-epoch metric of a run record. */
 export type CurveMetric = "trainLoss" | "testLoss" | "testAccuracy";
@@ -94,7 +95,7 @@ export interface HeadSummary {
   seedsWithDeadUnit: number;
 }
 
-/** Summarises final test accuracy and loss per head, in the order heads first appear. */
+/** Summarises final test accuracy and loss per head, in the study's head order (see {@linkcode groupByHead}). */
 export function summarizeHeads(records: RunRecord[]): HeadSummary[] {
   const summaries: HeadSummary[] = [];
   for (const [head, runs] of groupByHead(records)) {
@@ -198,7 +199,7 @@ export function completeRuns(records: RunRecord[]): RunRecord[] {
   return records.filter((record) => record.status === "complete" && record.epochs.length > 0);
 }
 
-/** Groups records by head, keeping the order in which heads first appear. */
+/** Groups records by head, heads in the study's order (`STUDY_HEADS`, baseline first), other heads after by name. */
 export function groupByHead(records: RunRecord[]): Map<string, RunRecord[]> {
   const groups = new Map<string, RunRecord[]>();
   for (const record of records) {
@@ -206,5 +207,12 @@ export function groupByHead(records: RunRecord[]): Map<string, RunRecord[]> {
     group.push(record);
     groups.set(record.config.head, group);
   }
-  return groups;
+
+  // Tables and verdicts list heads in the study's order (baseline first), whatever order the store returned.
+  const rank = (head: string) => {
+    const index = STUDY_HEADS.indexOf(head);
+    return index < 0 ? STUDY_HEADS.length : index;
+  };
+  const heads = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return new Map(heads.map((head) => [head, groups.get(head)!]));
 }

@@ -20,6 +20,11 @@ export function points(difference: number): string {
   return `${difference < 0 ? "−" : "+"}${value.replace("-", "")} points`;
 }
 
+/** Formats a p-value for a sentence: `"= 0.034"`, or `"< 0.001"` below that. */
+export function formatP(p: number): string {
+  return p < 0.001 ? "< 0.001" : `= ${p.toPrecision(2)}`;
+}
+
 function classList(classes: number[]): string {
   return classes.map((c) => CLASS_NAMES[c]).join(", ");
 }
@@ -76,9 +81,7 @@ export function studyVerdict(records: RunRecord[], baseline = "linear", alpha = 
       ? (comparison.meanDifference < 0 ? "worse than" : "better than")
       : "not distinguishable from";
     let sentence = `The ${head} head is ${verdict} ${baseline}: ${points(comparison.meanDifference)} ` +
-      `(95% CI ${points(lo)} to ${points(hi)}, Holm-corrected p = ${
-        holmP.toPrecision(2)
-      }, n = ${comparison.n} paired seeds)`;
+      `(95% CI ${points(lo)} to ${points(hi)}, Holm-corrected p ${formatP(holmP)}, n = ${comparison.n} paired seeds)`;
     sentence += summary.seedsWithLostClass > 0
       ? `, and in ${summary.seedsWithLostClass} of ${summary.runs} seeds it never predicted at least one class.`
       : ".";
