@@ -134,8 +134,14 @@ Deno.test("diagnosticCurves() averages over seeds with a t band", () => {
   const points = diagnosticCurves(records, "zeroFractionOtherClasses");
   assert.deepEqual(points.map((p) => [p.variant, p.epoch]), [["relu", 0], ["relu", 1]]);
   assert.ok(Math.abs(points[1].value - 0.3) < 1e-12);
-  // Half-width t(0.975, 1)·sd/√2 with sd = 0.1·√2: 12.7062·0.1.
-  assert.ok(Math.abs(points[1].hi! - (0.3 + 1.270620)) < 1e-5);
+  // Half-width t(0.975, 1)·sd/√2 with sd = 0.1·√2: 12.7062·0.1, so 0.3 ± 1.27, clipped to [0, 1] for a fraction.
+  assert.equal(points[1].lo, 0);
+  assert.equal(points[1].hi, 1);
+  const counts = [1, 3].map((count, seed) =>
+    run("relu", seed, [entry(0), entry(1, { test: split({ deadUnits: Array.from({ length: count }, (_, i) => i) }) })])
+  );
+  // A count is not a fraction, so its band is not clipped: 2 ± 12.7062.
+  assert.ok(Math.abs(diagnosticCurves(counts, "deadUnitCount")[1].hi! - (2 + 12.706205)) < 1e-5);
   assert.equal(diagnosticCurves(records, "deadUnitCount", { band: false })[1].lo, undefined);
 });
 

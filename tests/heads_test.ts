@@ -45,7 +45,7 @@ Deno.test("headDescriptions() has one line per head", () => {
     assert.ok(descriptions[name].length > 10, name);
     assert.ok(!descriptions[name].includes("\n"), name);
   }
-  assert.match(descriptions.leaky_relu, /near-linear control/);
+  assert.match(descriptions.leaky_relu, /still passes a little gradient/);
   assert.match(descriptions.hidden, /capacity/);
 });
 

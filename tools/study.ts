@@ -237,6 +237,9 @@ async function main(): Promise<number> {
     throw new RangeError(`--workers: "${values.workers}" is not an integer ≥ 1; expected for example 1 or 2.`);
   }
   if (values.backend !== undefined) assertBackendPreference(values.backend, "--backend");
+  else if (Deno.env.get("RELU_LAB_BACKEND")) {
+    assertBackendPreference(Deno.env.get("RELU_LAB_BACKEND")!, "RELU_LAB_BACKEND");
+  }
   if (values["data-dir"] !== undefined) await assertFolder(values["data-dir"]);
 
   const profileName = String(values.profile);
@@ -351,13 +354,18 @@ function trainMissing(
         const event: ProgressEvent = data.event;
         const { config } = runs[data.index];
         const elapsed = (performance.now() - started) / 1000;
-        const perRun = finished > 0 ? elapsed / finished : NaN;
+        // Wall seconds per finished run already reflect the workers running side by side. Before the first run
+        // finishes, this run's own length stands in for every run's.
+        const runSeconds = event.elapsedSeconds + event.etaSeconds;
+        const etaSeconds = finished > 0
+          ? (elapsed / finished) * (runs.length - finished)
+          : event.etaSeconds + runSeconds * Math.max(0, runs.length - options.workers) / options.workers;
         bar.update({
           ...event,
-          run: finished + 1,
+          run: data.index + 1,
           runs: runs.length,
           label: `${config.head} seed ${config.seed}`,
-          etaSeconds: Number.isFinite(perRun) ? perRun * (runs.length - finished) / options.workers : event.etaSeconds,
+          etaSeconds: Math.max(0, etaSeconds),
         });
       } else if (data.type === "done") {
         finished++;

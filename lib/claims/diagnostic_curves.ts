@@ -29,6 +29,20 @@ export type DiagnosticMetric =
   | "preActivationNegativeRate"
   | "deadUnitCount";
 
+/** Metrics that are fractions in [0, 1]. */
+const FRACTION_METRICS: ReadonlySet<DiagnosticMetric> = new Set<DiagnosticMetric>([
+  "accuracy",
+  "ece",
+  "meanConfidence",
+  "meanConfidenceOnErrors",
+  "medianMaxProbability",
+  "zeroFractionTrueClass",
+  "zeroFractionOtherClasses",
+  "negativeFractionTrueClass",
+  "negativeFractionOtherClasses",
+  "preActivationNegativeRate",
+]);
+
 const METRICS: Record<DiagnosticMetric, (split: SplitDiagnostics) => number | null> = {
   accuracy: (s) => s.accuracy,
   nll: (s) => s.nll,
@@ -120,7 +134,11 @@ export function diagnosticCurves(
     for (const epoch of [...byEpoch.keys()].sort((a, b) => a - b)) {
       const summary = summarize(byEpoch.get(epoch)!);
       const point: DiagnosticPoint = { variant, epoch, value: summary.mean };
-      if ((options.band ?? true) && summary.n >= 2) [point.lo, point.hi] = summary.ci95;
+      if ((options.band ?? true) && summary.n >= 2) {
+        // A t interval of a fraction can cross 0 or 1 with few seeds; the quantity cannot, so its band is clipped.
+        const [lo, hi] = summary.ci95;
+        [point.lo, point.hi] = FRACTION_METRICS.has(metric) ? [Math.max(0, lo), Math.min(1, hi)] : [lo, hi];
+      }
       points.push(point);
     }
   }

@@ -159,7 +159,7 @@ const registry = new Map<string, HeadSpec>([
   [
     "leaky_relu",
     activationHead(
-      `logits = leaky ReLU(fc1's output) with slope ${LEAKY_RELU_ALPHA} below 0, a near-linear control`,
+      `logits = leaky ReLU(fc1's output) with slope ${LEAKY_RELU_ALPHA} below 0: a ReLU whose negative side still passes a little gradient`,
       (x) => tf.leakyRelu(x, LEAKY_RELU_ALPHA),
     ),
   ],

@@ -34,7 +34,8 @@ export function curveBands(records: RunRecord[], metric: CurveMetric): CurvePoin
     const epochs = Math.min(...runs.map((run) => run.epochs.length));
     for (let e = 0; e < epochs; e++) {
       const summary = summarizeOrNaN(runs.map((run) => run.epochs[e][metric]));
-      points.push({ variant: head, epoch: e + 1, value: summary.mean, lo: summary.ci95[0], hi: summary.ci95[1] });
+      const [lo, hi] = metric === "testAccuracy" ? clipToFraction(summary.ci95) : summary.ci95;
+      points.push({ variant: head, epoch: e + 1, value: summary.mean, lo, hi });
     }
   }
   return points;
@@ -64,13 +65,12 @@ export function perClassBands(
       );
       if (values.length === 0) continue;
       const summary = summarizeOrNaN(values);
-      // A t interval of a fraction can cross 0 or 1 with few seeds; accuracy cannot, so the band is clipped.
       rows.push({
         variant: head,
         className: CLASS_NAMES[c],
         accuracy: summary.mean,
-        lo: Math.max(0, summary.ci95[0]),
-        hi: Math.min(1, summary.ci95[1]),
+        lo: clipToFraction(summary.ci95)[0],
+        hi: clipToFraction(summary.ci95)[1],
       });
     }
   }
@@ -104,7 +104,7 @@ export function summarizeHeads(records: RunRecord[]): HeadSummary[] {
       head,
       runs: complete.length,
       diverged: runs.length - complete.length,
-      accuracy: summarizeOrNaN(complete.map((run) => finalEpoch(run).testAccuracy)),
+      accuracy: clipSummary(summarizeOrNaN(complete.map((run) => finalEpoch(run).testAccuracy))),
       testLoss: summarizeOrNaN(complete.map((run) => finalEpoch(run).testLoss)),
       seedsWithLostClass: complete.filter((run) => neverPredicted(run).length > 0).length,
       seedsWithDeadUnit: complete.filter((run) => run.deadUnits.length > 0).length,
@@ -158,6 +158,15 @@ export function compareWithBaseline(
 
   const adjusted = holm(comparisons.map((c) => c.comparison.pValue));
   return comparisons.map((c, i) => ({ ...c, holmP: adjusted[i] }));
+}
+
+/** Clips an interval of a fraction to [0, 1]: a t interval over few seeds can cross the ends, a fraction cannot. */
+export function clipToFraction([lo, hi]: [number, number]): [number, number] {
+  return [Math.max(0, lo), Math.min(1, hi)];
+}
+
+function clipSummary(summary: ReturnType<typeof summarize>): ReturnType<typeof summarize> {
+  return { ...summary, ci95: clipToFraction(summary.ci95) };
 }
 
 /**

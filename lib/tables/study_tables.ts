@@ -59,14 +59,20 @@ export function forestRows(
   }));
 }
 
-/** One row per run that never predicted some class, or a sentence saying none did. */
+/** One row per run that never predicted some class or ended with a dead unit, or a sentence saying none did. */
 export function lostClassTable(records: RunRecord[]): string {
-  const rows = records.filter((r) => r.status === "complete" && neverPredicted(r).length > 0);
-  if (rows.length === 0) return paragraph(`In all ${records.length} runs every class was predicted at least once.`);
+  const rows = records.filter((r) =>
+    r.status === "complete" && (neverPredicted(r).length > 0 || r.deadUnits.length > 0)
+  );
+  if (rows.length === 0) {
+    return paragraph(
+      `In all ${records.length} runs every class was predicted at least once and no output unit was dead.`,
+    );
+  }
   return htmlTable(rows, {
     head: (r) => r.config.head,
     seed: (r) => r.config.seed,
-    "never predicted": (r) => neverPredicted(r).map((c) => CLASS_NAMES[c]).join(", "),
+    "never predicted": (r) => neverPredicted(r).map((c) => CLASS_NAMES[c]).join(", ") || "none",
     "dead units": (r) => r.deadUnits.map((c) => CLASS_NAMES[c]).join(", ") || "none",
     "test accuracy": (r) => percent(r.epochs.at(-1)!.testAccuracy),
   });
