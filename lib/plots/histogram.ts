@@ -24,8 +24,10 @@ export interface HistogramOptions {
   xLabel: string;
   /** Heading above the chart. */
   title?: string;
-  /** Approximate number of bins; Plot picks round bin edges near it. Default 40. */
+  /** Approximate number of bins; Plot picks round bin edges near it. Default 40. Ignored when `edges` is given. */
   bins?: number;
+  /** Exact bin edges, ascending; use the edges values were stored with, so bars span their real bins. */
+  edges?: readonly number[];
   /** Width in pixels; default 640. */
   width?: number;
 }
@@ -79,7 +81,13 @@ export function histogram(series: HistogramSeries[], options: HistogramOptions):
         fy: variants,
         ...Plot.binX<Plot.RectYOptions>(
           { y: "proportion-facet" },
-          { x: values, fill: variants, thresholds: options.bins ?? 40, insetLeft: 0.5, insetRight: 0.5 },
+          {
+            x: values,
+            fill: variants,
+            thresholds: options.edges ? [...options.edges] : options.bins ?? 40,
+            insetLeft: 0.5,
+            insetRight: 0.5,
+          },
         ),
       }),
       Plot.ruleY([0]),
