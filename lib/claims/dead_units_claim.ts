@@ -283,7 +283,9 @@ export function deadUnitsClaim(records: readonly RunRecord[], heads: ClaimHeads 
     return { claim, verdict: "does not hold", sentence: verdictSentence("does not hold", evidence) };
   }
   if (neverWins < events.length) {
-    const condition = "the images are training images";
+    // A unit is dead on the training images by definition; a test image can still push its pre-activation above 0.
+    const condition = "deadness is judged on the training images, where it is defined: " +
+      "on a test image a dead unit's pre-activation can still be above 0, and its class can win";
     return {
       claim,
       verdict: "holds only when",
