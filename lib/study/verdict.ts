@@ -89,7 +89,11 @@ export function studyVerdict(records: RunRecord[], baseline = "linear", alpha = 
     sentences.push(sentence);
   }
   if (base.seedsWithLostClass > 0) {
-    sentences.push(`The ${baseline} head itself lost a class in ${base.seedsWithLostClass} seed${base.seedsWithLostClass === 1 ? "" : "s"}.`);
+    sentences.push(
+      `The ${baseline} head itself lost a class in ${base.seedsWithLostClass} seed${
+        base.seedsWithLostClass === 1 ? "" : "s"
+      }.`,
+    );
   }
   return sentences.join(" ");
 }
