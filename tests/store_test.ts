@@ -226,8 +226,8 @@ Deno.test("validateRunRecord() explains another schema", () => {
   const record = { ...makeRecord(), schema: 2 } as unknown as RunRecord;
   assert.throws(() => validateRunRecord(record, "r.json"), {
     name: "InvalidRunRecordError",
-    message: "r.json: field schema is 2, expected 1: the file was written by another version of relu-softmax-lab. " +
-      "Run it again with this version, or remove the file.",
+    message: "r.json: field schema is 2, expected 1: the file is not a run record of this version of " +
+      "relu-softmax-lab (another version or another program wrote it)",
   });
 });
 

@@ -219,7 +219,7 @@ export class RunStore {
    */
   async #moveAside(file: string, problem: string): Promise<void> {
     const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    let message = `${problem}. Moved the file to ${aside}; the run counts as missing.`;
+    let message = `${problem.replace(/\.$/, "")}. Moved the file to ${aside}; the run counts as missing.`;
     try {
       await Deno.rename(file, aside);
     } catch (error) {

@@ -208,7 +208,7 @@ export function validateRunRecord(value: unknown, file: string): RunRecord {
     // Nothing else is checked, because another schema may name and shape every field differently.
     throw new InvalidRunRecordError(file, [
       `field schema is ${describe(value.schema)}, expected ${RUN_RECORD_SCHEMA}: ` +
-      "the file was written by another version of relu-softmax-lab. Run it again with this version, or remove the file.",
+      "the file is not a run record of this version of relu-softmax-lab (another version or another program wrote it)",
     ]);
   }
 
