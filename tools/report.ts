@@ -70,7 +70,16 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   }
 
-  await Deno.mkdir(options.outDir, { recursive: true });
+  try {
+    await Deno.mkdir(options.outDir, { recursive: true });
+  } catch (error) {
+    log(
+      `cannot create the report folder --out "${options.outDir}": ${
+        (error as Error).message
+      }; choose a writable folder.`,
+    );
+    return 2;
+  }
   const display = new ProgressDisplay();
   const entries: ReportEntry[] = [];
   for (const [index, notebook] of notebooks.entries()) {
