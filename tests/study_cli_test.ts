@@ -142,6 +142,10 @@ Deno.test("study rejects invalid options before training", async () => {
         args: ["--seeds", "0-100000000"],
         message: 'error: --seeds: "0-100000000" lists more than 1000 seeds; expected for example 0-9.',
       },
+      {
+        args: ["--folds", "1"],
+        message: 'error: --folds: "1" is not an integer from 2 to 60000; expected for example 5 or 10.',
+      },
       { args: ["--profile", "huge"], message: 'error: --profile: unknown profile "huge"; valid: quick, full.' },
       {
         args: ["--workers", "0"],
@@ -160,7 +164,7 @@ Deno.test("study rejects invalid options before training", async () => {
         args: ["--bogus"],
         message: "error: Unknown option '--bogus'\nValid options: --profile, --variants, --seeds, --optimizer, " +
           "--init, --blocks, --epochs, --train-subset, --learning-rate, --out, --data-dir, --workers, --backend, " +
-          "--dry-run, --help. Run `deno task study --help` for what each one sets.",
+          "--folds, --dry-run, --help. Run `deno task study --help` for what each one sets.",
       },
     ];
 

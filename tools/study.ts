@@ -7,6 +7,11 @@
  * Usage: deno task study [--profile quick|full] [--variants linear,relu]
  *   [--seeds 0-9] [--optimizer sgd|momentum|adam] [--init pytorch|tfjs]
  *   [--blocks main,adam] [--epochs N] [--train-subset N] [--learning-rate X] [--out DIR] [--data-dir DIR] [--workers N] [--backend NAME]
+ *   [--folds K]
+ *
+ * With `--folds K` it cross-validates each planned (head, seed) on the
+ * training split instead (lib/study/cross_validation.ts) and prints a table
+ * of validation accuracy per head. The test set is not used.
  *
  * @module
  */
@@ -15,13 +20,18 @@ import { parseArgs } from "node:util";
 import { headNames } from "../lib/model/mod.ts";
 import { getProfile, planRuns, PROFILES, type StudyBlock } from "../lib/study/profiles.ts";
 import { openRunStore } from "../lib/study/ensure_run.ts";
+import { checkConfigFitsFolds, crossValidate, foldStoreDir } from "../lib/study/cross_validation.ts";
+import { completeRuns, finalEpoch, summarizeOrNaN } from "../lib/study/aggregate.ts";
+import { loadFashionMnist } from "../lib/data/mod.ts";
+import { RunStore } from "../lib/store/mod.ts";
 import {
   assertBackendPreference,
   FASHION_MNIST_TEST_COUNT,
   FASHION_MNIST_TRAIN_COUNT,
+  selectBackend,
   validateConfig,
 } from "../lib/train/mod.ts";
-import type { ProgressEvent, RunConfig } from "../lib/train/types.ts";
+import type { ProgressEvent, RunConfig, RunRecord } from "../lib/train/types.ts";
 import { createProgressBar } from "./progress_bar.ts";
 
 const USAGE = `Usage: deno task study [options]
@@ -44,6 +54,11 @@ Options:
   --data-dir DIR     folder with the four Fashion-MNIST files
   --workers N        runs trained in parallel, one worker thread each (default: CPU cores, at most 4)
   --backend NAME     auto (default), wasm, cpu or webgpu
+  --folds K          cross-validate instead: K-fold cross-validation (K ≥ 2) on the
+                     training split for each planned head and seed, folds trained one
+                     after another in this process (--workers is ignored), stored under
+                     <out or data/runs/<profile>>-cv/k<K>-fold<f>/; prints validation
+                     accuracy per head. The test set is not used.
   --dry-run          list the runs that would be trained, train nothing
   -h, --help         show this help
 
@@ -83,6 +98,17 @@ function parseSeeds(text: string): number[] {
   }
   if (seeds.size === 0) throw new RangeError("--seeds: the seed list is empty; expected for example 0,1,2 or 0-9.");
   return [...seeds];
+}
+
+/** Parses `--folds`: an integer from 2 to the training images. */
+function parseFolds(text: string): number {
+  const folds = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(folds) || folds < 2 || folds > FASHION_MNIST_TRAIN_COUNT) {
+    throw new RangeError(
+      `--folds: "${text}" is not an integer from 2 to ${FASHION_MNIST_TRAIN_COUNT}; expected for example 5 or 10.`,
+    );
+  }
+  return folds;
 }
 
 function splitList(text: string): string[] {
@@ -213,6 +239,7 @@ const OPTIONS = {
   "data-dir": { type: "string" },
   workers: { type: "string" },
   backend: { type: "string" },
+  folds: { type: "string" },
   "dry-run": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -227,8 +254,10 @@ async function main(): Promise<number> {
   // Every option is checked before anything trains.
   const blocks = selectBlocks(values);
   const planned = planRuns(blocks);
+  const folds = values.folds === undefined ? undefined : parseFolds(values.folds);
   for (const { config } of planned) {
-    validateConfig(config, { trainCount: FASHION_MNIST_TRAIN_COUNT, testCount: FASHION_MNIST_TEST_COUNT });
+    if (folds !== undefined) checkConfigFitsFolds(config, FASHION_MNIST_TRAIN_COUNT, folds);
+    else validateConfig(config, { trainCount: FASHION_MNIST_TRAIN_COUNT, testCount: FASHION_MNIST_TEST_COUNT });
   }
   const workerCount = values.workers === undefined
     ? Math.min(4, navigator.hardwareConcurrency || 1)
@@ -243,6 +272,18 @@ async function main(): Promise<number> {
   if (values["data-dir"] !== undefined) await assertFolder(values["data-dir"]);
 
   const profileName = String(values.profile);
+  if (folds !== undefined) {
+    if (values.workers !== undefined) {
+      console.error("note: --workers is ignored with --folds; folds train one at a time.");
+    }
+    return await crossValidateStudy(planned, {
+      folds,
+      storeDir: `${openRunStore(profileName, values.out).dir}-cv`,
+      dataDir: values["data-dir"],
+      backend: values.backend,
+      dryRun: values["dry-run"],
+    });
+  }
   const store = openRunStore(profileName, values.out);
   const missing: { block: string; config: RunConfig }[] = [];
   for (const run of planned) {
@@ -271,6 +312,128 @@ async function main(): Promise<number> {
     backend: values.backend,
     workers: Math.min(workerCount, missing.length),
   });
+}
+
+/**
+ * `--folds`: cross-validates every planned run on the training split, one fold after another in this
+ * thread, then prints the validation accuracy of each (block, head) over folds × seeds.
+ * Resolves with the exit code.
+ */
+async function crossValidateStudy(
+  planned: { block: string; config: RunConfig }[],
+  options: { folds: number; storeDir: string; dataDir?: string; backend?: string; dryRun: boolean },
+): Promise<number> {
+  const { folds, storeDir } = options;
+  const total = planned.length * folds;
+  const missing: string[] = [];
+  for (const { block, config } of planned) {
+    for (let fold = 1; fold <= folds; fold++) {
+      const store = new RunStore(foldStoreDir(storeDir, folds, fold));
+      if (!(await store.get(config))) {
+        missing.push(`${block}\t${config.head}\tseed ${config.seed}\tfold ${fold}/${folds}`);
+      }
+      for (const warning of store.warnings) console.error(`warning: ${warning.message}`);
+    }
+  }
+  console.error(
+    `cross-validation, ${folds} folds: ${plural(planned.length, "run")} × ${folds} folds = ${
+      plural(total, "fold run")
+    }, ${total - missing.length} already in ${storeDir}/, ${missing.length} to train`,
+  );
+  if (options.dryRun) {
+    for (const line of missing) console.log(line);
+    return 0;
+  }
+
+  const backend = await selectBackend(options.backend);
+  console.error(
+    `backend: ${backend.name}${backend.fallbackWarning ? ` (${backend.fallbackWarning})` : ""}, main thread`,
+  );
+  const dataset = await loadFashionMnist({ dataDir: options.dataDir });
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort(new Error("interrupted by Ctrl-C"));
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const bar = createProgressBar({ label: "cross-validation" });
+  const started = performance.now();
+  const recordsByHead = new Map<string, { block: string; head: string; records: RunRecord[] }>();
+  let done = 0;
+  try {
+    for (const [index, { block, config }] of planned.entries()) {
+      const label = `${config.head} seed ${config.seed}`;
+      const result = await crossValidate(config, dataset, {
+        folds,
+        storeDir,
+        signal: controller.signal,
+        // Without metrics, the epoch line leaves out the "test" metrics, which here are validation metrics;
+        // the fold's line below states its validation accuracy.
+        onProgress: (event, fold) =>
+          bar.update({
+            ...event,
+            metrics: undefined,
+            run: index * folds + fold,
+            runs: total,
+            label: `${label} fold ${fold}/${folds}`,
+          }),
+        onFold: ({ fold, record, fromStore }) => {
+          done++;
+          bar.done();
+          const accuracy = record.epochs.at(-1)?.testAccuracy;
+          const outcome = record.status === "diverged" || accuracy === undefined
+            ? `diverged; stored with status "diverged"`
+            : `validation accuracy ${(accuracy * 100).toFixed(2)}%`;
+          console.error(
+            `[${done}/${total}] ${block} ${label} fold ${fold}/${folds}: ${outcome} ` +
+              `(${fromStore ? "read from store" : "trained"}, elapsed ${
+                formatDuration((performance.now() - started) / 1000)
+              })`,
+          );
+        },
+      });
+      for (const warning of result.warnings) console.error(`warning: ${warning.message}`);
+      const key = `${block}\u0000${config.head}`;
+      const group = recordsByHead.get(key) ?? { block, head: config.head, records: [] };
+      group.records.push(...result.folds);
+      recordsByHead.set(key, group);
+    }
+  } catch (error) {
+    bar.done();
+    const hint = `${storeDir}/ now contains ${done} of the ${plural(total, "fold run")}; ` +
+      "the same command trains only the missing ones.";
+    if (controller.signal.aborted) {
+      console.error(`\ninterrupted: ${hint}`);
+      return 130;
+    }
+    console.error(`\nerror: cross-validation failed: ${(error as Error).stack ?? error}\n${hint}`);
+    return 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+
+  console.log(
+    `\nValidation accuracy, ${folds}-fold cross-validation on the training split (mean ± 95% CI over folds × seeds):`,
+  );
+  console.log(["block", "head", "folds", "diverged", "accuracy"].join("\t"));
+  for (const { block, head, records } of recordsByHead.values()) {
+    const complete = completeRuns(records);
+    const summary = summarizeOrNaN(complete.map((record) => finalEpoch(record).testAccuracy));
+    const halfWidth = (summary.ci95[1] - summary.ci95[0]) / 2;
+    console.log(
+      [
+        block,
+        head,
+        complete.length,
+        records.length - complete.length,
+        `${(summary.mean * 100).toFixed(2)}% ± ${(halfWidth * 100).toFixed(2)}`,
+      ].join("\t"),
+    );
+  }
+  console.log(
+    "The test set was not used. Folds share training images, so the intervals are somewhat too narrow. " +
+      "Choose between heads here, then measure the chosen head on the test set once: the same command without " +
+      "--folds, with --variants naming that head.",
+  );
+  return 0;
 }
 
 /**

@@ -11,3 +11,4 @@ export * from "./ensure_study.ts";
 export * from "./aggregate.ts";
 export * from "./verdict.ts";
 export * from "./diagnose.ts";
+export * from "./cross_validation.ts";
