@@ -184,6 +184,19 @@ Deno.test("study rejects invalid options before training", async () => {
   });
 });
 
+Deno.test("study rejects a file given as --out", async () => {
+  await withTempDir(async (dir) => {
+    const file = `${dir}/not-a-folder`;
+    await Deno.writeTextFile(file, "");
+    const { code, stderr } = await runStudy(["--out", file, ...FAST, "--seeds", "0"]);
+    assert.equal(
+      stderr.slice(stderr.indexOf("error: ")).trim(),
+      `error: --out: "${file}" is a file; give a folder for the run store (it is created if missing).`,
+    );
+    assert.equal(code, 2);
+  });
+});
+
 Deno.test("study stops on Ctrl-C and a rerun trains only the rest", async () => {
   await withTempDir(async (dir) => {
     const store = `${dir}/store`;

@@ -197,6 +197,18 @@ function selectBlocks(values: Record<string, string | boolean | undefined>): Stu
 }
 
 /** Rejects a `--data-dir` that is not an existing folder, before any worker loads the dataset from it. */
+/** Rejects an `--out` path that exists but is not a folder; a missing folder is created when the first run is stored. */
+async function assertStoreFolder(dir: string): Promise<void> {
+  try {
+    const info = await Deno.stat(dir);
+    if (!info.isDirectory) {
+      throw new RangeError(`--out: "${dir}" is a file; give a folder for the run store (it is created if missing).`);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
 async function assertFolder(dir: string): Promise<void> {
   let info: Deno.FileInfo;
   try {
@@ -270,6 +282,7 @@ async function main(): Promise<number> {
     assertBackendPreference(Deno.env.get("RELU_LAB_BACKEND")!, "RELU_LAB_BACKEND");
   }
   if (values["data-dir"] !== undefined) await assertFolder(values["data-dir"]);
+  if (values.out !== undefined) await assertStoreFolder(values.out);
 
   const profileName = String(values.profile);
   if (folds !== undefined) {
