@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DEFAULT_CONFIG, validateConfig } from "./train/config.ts";
 import type { RunConfig } from "./train/types.ts";
 
-/** Versions of Deno, V8, TypeScript, tfjs and Observable Plot in this process, and the active tfjs backend. */
+/** Versions of Deno, V8, TypeScript, tfjs and Observable Plot in this process. */
 export function libraryVersions(): Record<string, string> {
   return {
     deno: Deno.version.deno,
@@ -18,7 +18,6 @@ export function libraryVersions(): Record<string, string> {
     tfjs: tf.version.tfjs,
     // Plot exports no version constant; this is the version pinned in deno.json's import map.
     "observable plot": "0.6.17",
-    "tfjs backend": tf.getBackend() ?? "none",
   };
 }
 

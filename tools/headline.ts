@@ -74,6 +74,7 @@ const figure = forestPlot(forestRows(comparisons), {
   xLabel: "difference in test accuracy from linear (points)",
   zeroLine: true,
   title: "Each head against linear, paired by seed (95% CI)",
+  format: (points) => points.toFixed(1).replace("-", "−"),
 });
 const svg = figure.html.match(/<svg[\s\S]*<\/svg>/)?.[0];
 if (!svg) throw new Error("headline: the forest plot has no <svg> element.");

@@ -41,7 +41,7 @@ export function comparisonTable(comparisons: HeadComparison[]): string {
     "95% CI (t)": (c) => `${formatDifference(c, c.comparison.ci95[0])} to ${formatDifference(c, c.comparison.ci95[1])}`,
     "95% CI (bootstrap)": (c) =>
       `${formatDifference(c, c.comparison.bootstrapCi95[0])} to ${formatDifference(c, c.comparison.bootstrapCi95[1])}`,
-    "d_z": (c) => c.comparison.effectSizeDz.toFixed(2),
+    "d_z": (c) => c.comparison.effectSizeDz.toFixed(2).replace("-", "−"),
     "p (paired t)": (c) => c.comparison.pValue.toPrecision(2),
     "p (Holm)": (c) => c.holmP.toPrecision(2),
   });
