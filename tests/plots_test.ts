@@ -14,6 +14,7 @@ import {
   encodeGrayscalePng,
   type Figure,
   forestPlot,
+  HEAD_COLORS,
   histogram,
   imageGrid,
   learningCurves,
@@ -22,6 +23,7 @@ import {
   renderFigure,
   sparkline,
   SVG_NAMESPACE,
+  variantColorScale,
 } from "../lib/plots/mod.ts";
 
 /** Parses a figure's HTML into its own document so tests query it like a browser would. */
@@ -373,4 +375,24 @@ Deno.test("sparkline() scales points into the box", () => {
   assert.equal(document.querySelector("polyline")?.getAttribute("points"), "2.0,2.0 52.0,12.0 102.0,22.0");
   assert.equal(document.querySelector("figcaption")?.textContent, "loss 0.000 (min 0.000, max 2.000)");
   assert.equal(parse(sparkline([[0, 1]])).querySelectorAll("polyline").length, 0);
+});
+
+Deno.test("variantColorScale() fixes the colours of the study's heads", () => {
+  const scale = variantColorScale(["relu", "mine", "linear"]);
+  assert.deepEqual(scale.domain, ["linear", "relu", "mine"]);
+  assert.deepEqual(scale.range, [HEAD_COLORS.linear, HEAD_COLORS.relu, "#6cc5b0"]);
+});
+
+Deno.test("relu has one colour in learning curves and per-class bars", () => {
+  const curves = learningCurves([
+    { variant: "relu", epoch: 1, value: 0.5 },
+    { variant: "softplus", epoch: 1, value: 0.6 },
+  ], { metric: "test accuracy" }).html;
+  const bars = perClassAccuracy([
+    { variant: "linear", className: "Shirt", accuracy: 0.4 },
+    { variant: "relu", className: "Shirt", accuracy: 0 },
+  ]).html;
+  assert.ok(curves.includes(HEAD_COLORS.relu), "learning curves draw relu in its colour");
+  assert.ok(bars.includes(HEAD_COLORS.relu), "per-class bars draw relu in its colour");
+  assert.ok(!curves.includes(HEAD_COLORS.linear), "linear is absent from the curves, so is its colour");
 });

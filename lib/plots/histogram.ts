@@ -8,6 +8,7 @@
 import * as Plot from "@observablehq/plot";
 import { plotDocument } from "./document.ts";
 import { type Figure, renderFigure } from "./render.ts";
+import { variantColorScale } from "./variant_colors.ts";
 import { requireRows } from "./_validate.ts";
 
 /** The values of one variant. */
@@ -75,7 +76,7 @@ export function histogram(series: HistogramSeries[], options: HistogramOptions):
     x: { label: options.xLabel },
     y: { label: "share of values", tickFormat: ".0%", grid: true },
     fy: { domain: order, label: null },
-    color: { domain: order, legend: false },
+    color: { ...variantColorScale(order), legend: false },
     marks: [
       Plot.rectY({ length: total }, {
         fy: variants,

@@ -8,6 +8,7 @@
 import * as Plot from "@observablehq/plot";
 import { plotDocument } from "./document.ts";
 import { type Figure, renderFigure } from "./render.ts";
+import { variantColorScale } from "./variant_colors.ts";
 import { requireFinite, requireRows } from "./_validate.ts";
 
 /** One point of a learning curve. */
@@ -81,7 +82,7 @@ export function learningCurves(series: CurvePoint[], options: LearningCurvesOpti
     grid: true,
     x: { label: "epoch", ticks: epochs.length <= 20 ? epochs : undefined, tickFormat: "d" },
     y: { label: options.metric, tickFormat: options.percent ? ".0%" : undefined },
-    color: { legend: true, label: "variant" },
+    color: { ...variantColorScale(sorted.map((point) => point.variant)), legend: true, label: "variant" },
     marks: [
       Plot.areaY(banded, { x: "epoch", y1: "lo", y2: "hi", fill: "variant", fillOpacity: 0.15 }),
       Plot.lineY(sorted, { x: "epoch", y: "value", stroke: "variant", strokeWidth: 2 }),

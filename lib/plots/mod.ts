@@ -18,3 +18,4 @@ export { histogram, type HistogramOptions, type HistogramSeries } from "./histog
 export { type ReliabilityBin, reliabilityDiagram, type ReliabilityDiagramOptions } from "./reliability_diagram.ts";
 export { sparkline, type SparklineOptions } from "./sparkline.ts";
 export { lineChart, type LineChartOptions, type LinePoint } from "./line_chart.ts";
+export { HEAD_COLORS, variantColorScale } from "./variant_colors.ts";

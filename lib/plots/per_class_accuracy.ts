@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { CLASS_NAMES } from "../data/types.ts";
 import { plotDocument } from "./document.ts";
 import { type Figure, renderFigure } from "./render.ts";
+import { variantColorScale } from "./variant_colors.ts";
 import { requireFinite, requireRows } from "./_validate.ts";
 
 /** Accuracy of one variant on one class. */
@@ -73,7 +74,7 @@ export function perClassAccuracy(rows: ClassAccuracyRow[], options: PerClassAccu
     x: { domain: [0, 1], label: options.label ?? "test accuracy", tickFormat: ".0%", grid: true },
     y: { domain: variants, axis: null },
     fy: { domain: classes, label: null, axis: "left" },
-    color: { domain: variants, legend: true, label: "variant" },
+    color: { ...variantColorScale(variants), legend: true, label: "variant" },
     marks: [
       Plot.barX(rows, { fy: "className", y: "variant", x: "accuracy", fill: "variant", fillOpacity: 0.8 }),
       Plot.tickX(rows, { fy: "className", y: "variant", x: "accuracy", stroke: "variant", strokeWidth: 2 }),

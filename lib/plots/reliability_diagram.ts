@@ -8,6 +8,7 @@
 import * as Plot from "@observablehq/plot";
 import { plotDocument } from "./document.ts";
 import { type Figure, renderFigure } from "./render.ts";
+import { variantColorScale } from "./variant_colors.ts";
 import { requireFinite, requireRows } from "./_validate.ts";
 
 /** One confidence bin of one variant. */
@@ -62,7 +63,7 @@ export function reliabilityDiagram(bins: ReliabilityBin[], options: ReliabilityD
     x: { domain: [0, 1], label: "confidence (mean top-class probability)", grid: true },
     y: { domain: [0, 1], label: "accuracy", grid: true },
     r: { range: [2, 9] },
-    color: { legend: true, label: "variant" },
+    color: { ...variantColorScale(bins.map((bin) => bin.variant)), legend: true, label: "variant" },
     marks: [
       Plot.line([[0, 0], [1, 1]], { strokeDasharray: "4,3", stroke: "#888" }),
       Plot.lineY(filled, { x: "confidence", y: "accuracy", stroke: "variant", strokeWidth: 1.5 }),
