@@ -89,6 +89,23 @@ Deno.test("parseReportOptions() fills defaults", () => {
   assert.equal(options.notebookDir, join(PROJECT_ROOT, "notebooks"));
 });
 
+Deno.test("parseReportOptions() takes RELU_LAB_PROFILE without --profile", () => {
+  const saved = Deno.env.get("RELU_LAB_PROFILE");
+  try {
+    Deno.env.set("RELU_LAB_PROFILE", "full");
+    assert.equal(parseReportOptions([], "/somewhere").profile, "full");
+    assert.equal(parseReportOptions(["--profile", "quick"], "/somewhere").profile, "quick");
+    Deno.env.set("RELU_LAB_PROFILE", "nope");
+    assert.throws(() => parseReportOptions([], "/somewhere"), {
+      name: "RangeError",
+      message: 'Invalid RELU_LAB_PROFILE "nope": expected one of quick, full; unset it or use --profile.',
+    });
+  } finally {
+    if (saved === undefined) Deno.env.delete("RELU_LAB_PROFILE");
+    else Deno.env.set("RELU_LAB_PROFILE", saved);
+  }
+});
+
 Deno.test("parseReportOptions() resolves paths and splits prefixes", () => {
   const options = parseReportOptions(
     ["--notebooks", "01, 03,", "--data-dir", "data/fm", "--out", "/tmp/r", "--cell-timeout", "2.5"],

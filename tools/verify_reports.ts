@@ -6,6 +6,10 @@
  * @module
  */
 
+if (Deno.args.includes("--help") || Deno.args.includes("-h") || Deno.args.length > 1) {
+  console.log("Usage: deno task verify-reports [DIR]\n\nChecks the HTML reports in DIR (default reports/).");
+  Deno.exit(Deno.args.length > 1 ? 2 : 0);
+}
 const dir = (Deno.args[0] ?? "reports").replace(/\/$/, "");
 const notebooksDir = new URL("../notebooks/", import.meta.url).pathname;
 const problems: string[] = [];
@@ -35,8 +39,8 @@ for (const name of notebooks) {
   }
   if (/report is incomplete/.test(html)) problems.push(`${path}: the notebook stopped at a failing cell`);
   if (/file:\/\//.test(html)) problems.push(`${path}: contains a file:// reference, which breaks on another machine`);
-  if (/<script[^>]+src=|<link[^>]+href="(https?:)?\/\//.test(html)) {
-    problems.push(`${path}: loads a script or stylesheet from elsewhere; reports must be self-contained`);
+  if (/<script[^>]+src=|<link[^>]+href="(https?:)?\/\/|\ssrc="(https?:)?\/\/|url\(\s*["']?(https?:)?\/\//.test(html)) {
+    problems.push(`${path}: loads a script, stylesheet, image or font from elsewhere; reports must be self-contained`);
   }
   console.error(`${path}: ${svgCount} <svg> elements, ${(html.length / 1024).toFixed(0)} KiB`);
 }

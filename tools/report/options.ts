@@ -41,7 +41,9 @@ Executes every notebook in notebooks/ on Deno's Jupyter kernel, in name order,
 and writes one self-contained HTML report per notebook plus index.html.
 
 Options:
-  --profile NAME       amount of training the notebooks do: ${Object.keys(PROFILES).join(" or ")} (default quick)
+  --profile NAME       amount of training the notebooks do: ${
+  Object.keys(PROFILES).join(" or ")
+} (default $RELU_LAB_PROFILE, else quick)
   --notebooks LIST     only the notebooks whose file names start with one of these
                        comma-separated prefixes, for example 01,03
   --data-dir DIR       folder with the Fashion-MNIST .gz files (sets FASHION_MNIST_DIR)
@@ -89,7 +91,16 @@ export function parseReportOptions(args: string[], cwd: string = Deno.cwd()): Re
     );
   }
 
-  const profile = values.profile ?? "quick";
+  // Without --profile, a RELU_LAB_PROFILE already set in the environment is honoured, as the notebooks do.
+  const fromEnv = values.profile === undefined ? Deno.env.get("RELU_LAB_PROFILE") : undefined;
+  const profile = values.profile ?? fromEnv ?? "quick";
+  if (fromEnv !== undefined && !Object.hasOwn(PROFILES, fromEnv)) {
+    throw new RangeError(
+      `Invalid RELU_LAB_PROFILE "${fromEnv}": expected one of ${
+        Object.keys(PROFILES).join(", ")
+      }; unset it or use --profile.`,
+    );
+  }
   if (!Object.hasOwn(PROFILES, profile)) {
     throw new RangeError(
       `Invalid --profile "${profile}": expected one of ${Object.keys(PROFILES).join(", ")}.`,
