@@ -34,7 +34,15 @@ function headlineFor(entry: ReportEntry, records: RunRecord[]): string | null {
     return firstRuns.map((r) => `${r.config.head} ${percent(finalEpoch(r).testAccuracy)}`).join(", ") +
       " test accuracy (seed 0)";
   }
-  if (entry.name.startsWith("02-") || entry.name.startsWith("03-")) {
+  if (entry.name.startsWith("03-")) {
+    const main = records.filter((r) =>
+      inBlock(r, profile.study[0]) && r.config.head === "relu" && r.status === "complete"
+    );
+    if (main.length === 0) return null;
+    const dead = main.filter((r) => r.deadUnits.length > 0).length;
+    return `relu ended with a dead output unit in ${dead} of ${main.length} seeds`;
+  }
+  if (entry.name.startsWith("02-")) {
     const main = records.filter((r) => inBlock(r, profile.study[0]));
     const relu = main.length
       ? compareWithBaseline(main, "linear", "testAccuracy").find((c) => c.head === "relu")
