@@ -194,7 +194,7 @@ export function neverPredicted(record: RunRecord): number[] {
   return never;
 }
 
-/** The last epoch's metrics of a record. */
+/** Returns the last epoch's metrics of a record. */
 export function finalEpoch(record: RunRecord): EpochMetrics {
   const last = record.epochs.at(-1);
   if (!last) {

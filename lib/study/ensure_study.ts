@@ -38,7 +38,7 @@ export async function ensureStudy(
   return records;
 }
 
-/** Whether a record's config belongs to a study block (any head and seed of it). */
+/** Tests whether a record's config belongs to a study block (any head and seed of it). */
 export function inBlock(record: RunRecord, block: StudyBlock): boolean {
   const c: RunConfig = record.config;
   return block.heads.includes(c.head) && block.seeds.includes(c.seed) && c.init === block.init &&

@@ -39,7 +39,7 @@ export interface Profile {
   firstRun: Omit<RunConfig, "head" | "seed">;
   /** Blocks of the study; the first is the main comparison. */
   study: StudyBlock[];
-  /** Why the full profile deviates from the original 30 epochs, when it does. */
+  /** Reason the profile deviates from the original 30 epochs, shown in reports. */
   note: string;
 }
 

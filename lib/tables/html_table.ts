@@ -21,12 +21,12 @@ export function htmlTable<T>(rows: T[], columns: Record<string, (row: T) => stri
   return `<table class="relu-lab-table"><thead><tr>${header}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-/** A two-column table of settings, one row per key. */
+/** Renders a two-column table of settings, one row per key. */
 export function settingsTable(settings: Record<string, string | number | null | undefined>): string {
   return htmlTable(Object.entries(settings), { setting: ([key]) => key, value: ([, value]) => String(value ?? "—") });
 }
 
-/** The layer table of {@linkcode describeNetwork}, with a total row. */
+/** Renders the layer table of {@linkcode describeNetwork}, with a total row. */
 export function layerTable(rows: LayerRow[]): string {
   const total = rows.reduce((sum, row) => sum + row.parameters, 0);
   return htmlTable([...rows, { layer: "total", outputShape: "", parameters: total, note: "" }], {
@@ -37,7 +37,7 @@ export function layerTable(rows: LayerRow[]): string {
   });
 }
 
-/** One row per run: head, seed, status, final accuracy and loss, lost classes, backend, wall time. */
+/** Renders one row per run: head, seed, status, final accuracy and loss, lost classes, backend, wall time. */
 export function runTable(records: RunRecord[]): string {
   return htmlTable(records, {
     head: (r) => r.config.head,
@@ -53,7 +53,7 @@ export function runTable(records: RunRecord[]): string {
   });
 }
 
-/** One row per head: runs, mean accuracy with 95% CI, mean test loss, seeds with a lost class. */
+/** Renders one row per head: runs, mean accuracy with 95% CI, mean test loss, seeds with a lost class. */
 export function headSummaryTable(summaries: HeadSummary[]): string {
   return htmlTable(summaries, {
     head: (s) => s.head,

@@ -14,7 +14,7 @@ import type { RunRecord } from "../train/types.ts";
 import { escapeHtml } from "../notebook/display.ts";
 import { htmlTable } from "./html_table.ts";
 
-/** One row per study block: what it varies, heads, seeds, epochs, training images. */
+/** Renders one row per study block: what it varies, heads, seeds, epochs, training images. */
 export function blockTable(blocks: StudyBlock[]): string {
   return htmlTable(blocks, {
     block: (b) => b.name,
@@ -31,7 +31,7 @@ function formatDifference(c: HeadComparison, value: number): string {
   return c.metric === "testAccuracy" ? points(value) : `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(4)} nats`;
 }
 
-/** One row per comparison: mean paired difference, t and bootstrap intervals, d_z, p and Holm p. */
+/** Renders one row per comparison: mean paired difference, t and bootstrap intervals, d_z, p and Holm p. */
 export function comparisonTable(comparisons: HeadComparison[]): string {
   return htmlTable(comparisons, {
     metric: (c) => (c.metric === "testAccuracy" ? "test accuracy" : "test loss"),
@@ -59,7 +59,7 @@ export function forestRows(
   }));
 }
 
-/** One row per run that never predicted some class or ended with a dead unit, or a sentence saying none did. */
+/** Renders one row per run that never predicted some class or ended with a dead unit, or a sentence saying none did. */
 export function lostClassTable(records: RunRecord[]): string {
   const rows = records.filter((r) =>
     r.status === "complete" && (neverPredicted(r).length > 0 || r.deadUnits.length > 0)
@@ -112,7 +112,7 @@ function percentOf(value: number | undefined): string {
   return value === undefined || Number.isNaN(value) ? "—" : percent(value);
 }
 
-/** A paragraph of text as HTML. */
+/** Wraps text, escaped, in an HTML paragraph. */
 export function paragraph(text: string): string {
   return `<p class="relu-lab-finding">${escapeHtml(text)}</p>`;
 }
