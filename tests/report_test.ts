@@ -206,6 +206,24 @@ Deno.test("ProgressDisplay logs only slow cells off a terminal", () => {
   ]);
 });
 
+Deno.test("ProgressDisplay shows a cell's live training progress", () => {
+  const written: string[] = [];
+  const stream = {
+    writeSync(bytes: Uint8Array) {
+      written.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+    isTerminal: () => true,
+  };
+  const display = new ProgressDisplay(stream);
+  display.startNotebook("01-first", 1, 1);
+  display.update({ event: "cell", phase: "start", cell: 10, cells: 17, elapsed: 2 });
+  display.update({ event: "live", cell: 10, text: "head relu: epoch 2/5, loss 0.912, ETA 40s" });
+  display.finishNotebook();
+  const lastLine = written.filter((text) => text.includes("cell 10/17")).at(-1) ?? "";
+  assert.match(lastLine, /\[1\/1\] 01-first… cell 10\/17 \S+ \| head relu: epoch 2\/5, loss 0\.912/);
+});
+
 // --- kernel registration ---------------------------------------------------
 
 Deno.test("denoKernelProblem() names a missing or foreign kernel", async () => {

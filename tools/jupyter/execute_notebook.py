@@ -46,6 +46,9 @@ from nbclient.util import ensure_async
 from nbconvert import HTMLExporter
 
 PROGRESS_PREFIX = "relu-lab-progress "
+# lib/notebook/live_progress.ts names its display ids so; their text/plain is one progress line.
+LIVE_PROGRESS_DISPLAY_PREFIX = "relu-lab-progress-"
+LIVE_PROGRESS_SECONDS = 2.0
 EXIT_OK = 0
 EXIT_CELL_ERROR = 1
 EXIT_CELL_TIMEOUT = 2
@@ -91,6 +94,7 @@ class DrainingNotebookClient(NotebookClient):
         self.idle_grace = idle_grace
         self.idle_grace_max = idle_grace_max
         self.started = time.monotonic()
+        self._last_live_progress = 0.0
         self.current_index = None
         self.failure = None
         self.late_outputs = 0
@@ -151,10 +155,26 @@ class DrainingNotebookClient(NotebookClient):
                 return
             self._route_message(msg, parent_msg_id, cell, cell_index, after_idle=True)
 
+    def _report_live_progress(self, msg, cell_index):
+        """Pass lib/notebook's live progress text on to the terminal, at most every LIVE_PROGRESS_SECONDS."""
+        if msg["msg_type"] not in ("display_data", "update_display_data"):
+            return
+        content = msg.get("content", {})
+        display_id = str(content.get("transient", {}).get("display_id", ""))
+        text = content.get("data", {}).get("text/plain")
+        if not display_id.startswith(LIVE_PROGRESS_DISPLAY_PREFIX) or not isinstance(text, str):
+            return
+        now = time.monotonic()
+        if now - self._last_live_progress < LIVE_PROGRESS_SECONDS:
+            return
+        self._last_live_progress = now
+        emit({"event": "live", "cell": cell_index + 1, "text": text.splitlines()[0][:200] if text else ""})
+
     def _route_message(self, msg, parent_msg_id, cell, cell_index, after_idle: bool) -> bool:
         """File one IOPub message under its cell; return True on the current cell's first ``idle``."""
         parent = msg["parent_header"].get("msg_id")
         if parent == parent_msg_id:
+            self._report_live_progress(msg, cell_index)
             try:
                 self.process_message(msg, cell, cell_index)
             except CellExecutionComplete:

@@ -33,7 +33,9 @@ export type NotebookProgress =
   /** An output that arrived after its cell's `idle` status and was kept. */
   | { event: "late_output"; cell: number; msgType: string; elapsed: number }
   /** A cell's error output was lost and rebuilt from the kernel's execute reply. */
-  | { event: "restored_error_output"; cell: number };
+  | { event: "restored_error_output"; cell: number }
+  /** The latest line of a cell's live training progress (lib/notebook), sent at most every 2 s. */
+  | { event: "live"; cell: number; text: string };
 
 /** Outcome of executing one notebook. */
 export interface NotebookResult {

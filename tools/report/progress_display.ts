@@ -22,7 +22,7 @@ export interface ProgressStream {
 export const SLOW_CELL_SECONDS = 10;
 
 /** Seconds between the lines a log gets while one cell keeps running. */
-export const HEARTBEAT_SECONDS = 60;
+export const HEARTBEAT_SECONDS = 30;
 
 /**
  * Formats the live line: position in the run, notebook name, current cell
@@ -51,6 +51,8 @@ export class ProgressDisplay {
   #started = 0;
   #cell: { cell: number; cells: number } | null = null;
   #lineShown = false;
+  /** Latest live training progress of the running cell, empty when it has none. */
+  #liveText = "";
 
   /** @param stream where to write; a terminal gets the redrawn line. */
   constructor(stream: ProgressStream = Deno.stderr) {
@@ -75,7 +77,13 @@ export class ProgressDisplay {
 
   /** Takes one progress event of the running notebook. */
   update(event: NotebookProgress): void {
+    if (event.event === "live") {
+      this.#liveText = event.text;
+      if (this.#live) this.#redraw();
+      return;
+    }
     if (event.event !== "cell") return;
+    if (event.phase === "start") this.#liveText = "";
     this.#cell = { cell: event.cell, cells: event.cells };
     if (this.#live) {
       this.#redraw();
@@ -104,14 +112,16 @@ export class ProgressDisplay {
   #heartbeat(): void {
     const elapsed = (performance.now() - this.#started) / 1000;
     const where = this.#cell === null ? "kernel starting" : `cell ${this.#cell.cell}/${this.#cell.cells} running`;
-    this.#write(`  ${where}, ${formatSeconds(elapsed)} into the notebook\n`);
+    const live = this.#liveText ? `: ${this.#liveText}` : "";
+    this.#write(`  ${where}, ${formatSeconds(elapsed)} into the notebook${live}\n`);
   }
 
   #redraw(): void {
     const elapsed = (performance.now() - this.#started) / 1000;
     // \r and "erase line" redraw in place; the line is cut to the usual 80
     // columns so that it never wraps, which would break the redraw.
-    const line = formatProgressLine(this.#position, this.#name, this.#cell, elapsed).slice(0, 79);
+    const live = this.#liveText ? ` | ${this.#liveText}` : "";
+    const line = (formatProgressLine(this.#position, this.#name, this.#cell, elapsed) + live).slice(0, 79);
     this.#write(`\r\x1b[2K${line}`);
     this.#lineShown = true;
   }
