@@ -139,7 +139,7 @@ Deno.test("loadFashionMnist() stops at a broken dataDir instead of looking furth
             systemDir: system,
           }),
         [
-          "The folder given by the dataDir option (--data-dir) cannot be " +
+          "The folder given by the --data-dir option cannot be " +
           `used: ${broken} is neither gzip nor IDX`,
           "Point it at a folder containing the four Fashion-MNIST files.",
         ],
@@ -160,7 +160,7 @@ Deno.test("loadFashionMnist() stops at a dataDir that does not exist", async () 
             systemDir: system,
           }),
         [
-          `The folder given by the dataDir option (--data-dir) cannot be used: ${missing} does ` +
+          `The folder given by the --data-dir option cannot be used: ${missing} does ` +
           "not exist. Point it at a folder containing the four Fashion-MNIST files.",
         ],
       );
@@ -204,7 +204,7 @@ Deno.test("loadFashionMnist() lists every place tried and how to get the data wh
         message,
         [
           "Fashion-MNIST was not found. Places tried, in order:",
-          "  1. dataDir option (--data-dir): not set",
+          "  1. --data-dir option: not set",
           "  2. environment variable FASHION_MNIST_DIR: not set",
           `  3. cacheDir option ${cache}: ${cache} contains only some of the Fashion-MNIST files: ` +
           "found train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-labels-idx1-ubyte.gz; " +

@@ -24,7 +24,7 @@ Deno.test("dataSearchPlaces() lists option, variable, project copy and Debian's 
     assert.deepEqual(dataSearchPlaces({ dataDir: "/from/option" }), [
       {
         kind: "option",
-        label: "dataDir option (--data-dir)",
+        label: "--data-dir option",
         dir: "/from/option",
         explicit: true,
       },
@@ -88,7 +88,7 @@ Deno.test("describeDataSearch() numbers the places and the download", async () =
     assert.equal(
       describeDataSearch({ cacheDir: "/cache", systemDir: "/sys" }),
       [
-        "1. dataDir option (--data-dir): not set",
+        "1. --data-dir option: not set",
         "2. environment variable FASHION_MNIST_DIR: not set",
         "3. cacheDir option: /cache",
         "4. Debian package dataset-fashion-mnist: /sys",

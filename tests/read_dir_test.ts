@@ -12,8 +12,10 @@ import {
   writeFashionDir,
 } from "./fixtures_idx.ts";
 
-const REPAIR_HINT = "To fix it, delete the file and rerun to download it again, or install " +
-  "Debian's copy with `sudo apt-get install dataset-fashion-mnist`.";
+const REPAIR_HINT =
+  "To fix it, replace the file with a good copy (a damaged file in data/fashion-mnist/ can simply be " +
+  "deleted: the next run downloads it again), or install Debian's copy with " +
+  "`sudo apt-get install dataset-fashion-mnist`.";
 
 Deno.test("readFashionMnistDir() loads a folder of gzip files", async () => {
   await withTempDir(async (dir) => {

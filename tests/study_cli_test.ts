@@ -383,7 +383,7 @@ Deno.test("study reports a worker's dataset error once", async () => {
     assert.equal(code, 1, stderr);
     const errors = stderr.split("\n").filter((line) => line.startsWith("error: "));
     assert.equal(errors.length, 1, stderr);
-    assert.match(errors[0], /^error: worker [12] setup failed: The folder given by the dataDir option \(--data-dir\)/);
+    assert.match(errors[0], /^error: worker [12] setup failed: The folder given by the --data-dir option/);
     assert.ok(errors[0].includes(`${dataDir} contains none of the four Fashion-MNIST files`), errors[0]);
     assert.ok(!stderr.includes("    at "), `no stack trace expected for a dataset problem:\n${stderr}`);
     assert.ok(

@@ -70,7 +70,7 @@ export function dataSearchPlaces(options: DataSearchOptions = {}): DataPlace[] {
   return [
     {
       kind: "option",
-      label: "dataDir option (--data-dir)",
+      label: "--data-dir option",
       dir: options.dataDir ? resolve(options.dataDir) : null,
       explicit: true,
     },
@@ -106,7 +106,7 @@ export function downloadDir(options: DataSearchOptions = {}): string | null {
  * @example
  * ```ts
  * console.log(describeDataSearch({ dataDir: args["data-dir"] }));
- * // 1. dataDir option (--data-dir): not set
+ * // 1. --data-dir option: not set
  * // 2. environment variable FASHION_MNIST_DIR: not set
  * // 3. project copy: /home/me/relu-softmax-lab/data/fashion-mnist
  * // 4. Debian package dataset-fashion-mnist: /usr/share/datasets/fashion-mnist

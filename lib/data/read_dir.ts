@@ -13,8 +13,10 @@ import { FASHION_MNIST_BASE_URL, FASHION_MNIST_FILES, type FashionMnistFile } fr
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray, readIdxFile } from "./idx.ts";
 import { CLASS_NAMES, type Dataset, IMAGE_SIZE, type Split } from "./types.ts";
 
-const REPAIR_HINT = "To fix it, delete the file and rerun to download it again, or install " +
-  "Debian's copy with `sudo apt-get install dataset-fashion-mnist`.";
+const REPAIR_HINT =
+  "To fix it, replace the file with a good copy (a damaged file in data/fashion-mnist/ can simply be " +
+  "deleted: the next run downloads it again), or install Debian's copy with " +
+  "`sudo apt-get install dataset-fashion-mnist`.";
 
 /**
  * Loads the four Fashion-MNIST files from one folder. Each file may be the
