@@ -2,7 +2,7 @@
  * Seeded random numbers for everything random in a run: initial weights and
  * data order. Nothing in this project calls `Math.random`.
  *
- * A run has one integer seed. Each consumer asks for its own named stream
+ * A run has one integer seed. Each consumer requests its own named stream
  * (`"conv-init"`, `"head-init"`, `"data-order"`), so that seed k gives every
  * head variant the same convolution weights and the same data order, which
  * makes comparisons between variants paired.

@@ -18,7 +18,7 @@ import { describeFirstRun, formatP, percent, points, studyVerdict } from "../lib
 import { DEFAULT_CONFIG } from "../lib/train/config.ts";
 import type { RunRecord } from "../lib/train/types.ts";
 
-/** A confusion matrix of 100 test images per class where class `lost` is never predicted (its images go to class 0). */
+/** Builds a confusion matrix of 100 test images per class where class `lost` is never predicted (its images go to class 0). */
 function confusion(lost: number | null): number[][] {
   return Array.from({ length: 10 }, (_, truth) =>
     Array.from({ length: 10 }, (_, predicted) => {
@@ -27,7 +27,7 @@ function confusion(lost: number | null): number[][] {
     }));
 }
 
-/** A complete run record with the given final test accuracies per epoch. */
+/** Builds a complete run record with the given final test accuracies per epoch. */
 function record(
   head: string,
   seed: number,

@@ -6,7 +6,7 @@
  *
  * Tolerance: max |backend − cpu| ≤ 1e-3 · max |cpu| for each parameter's
  * gradient. wasm (XNNPACK) and WebGPU accumulate in float32 in another order
- * than cpu, and WebGPU's exp and log differ in the last bits; 1e-3 of a
+ * than cpu, and WebGPU's exp and log differ in the last bits. 1e-3 of a
  * tensor's largest entry is far below any difference a wrong kernel makes
  * (a transposed filter gradient is off by the gradient's own size).
  *
@@ -27,7 +27,7 @@ const dataset = await loadFashionMnist();
 const images = dataset.train.images.subarray(0, BATCH * 784);
 const labels = Array.from(dataset.train.labels.subarray(0, BATCH));
 
-/** Whether this machine's Deno offers a WebGPU adapter (hardware or software). */
+/** Reports whether this machine's Deno offers a WebGPU adapter (hardware or software). */
 async function hasWebGpuAdapter(): Promise<boolean> {
   try {
     return (await navigator.gpu?.requestAdapter()) != null;

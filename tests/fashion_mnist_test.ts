@@ -9,7 +9,7 @@ const ENV = "FASHION_MNIST_DIR";
 
 /**
  * Four folders that each hold a valid copy with a different training count, so
- * the count tells which one was loaded: option 1, variable 2, cache 3, system 4.
+ * the count identifies which one was loaded: option 1, variable 2, cache 3, system 4.
  */
 async function withFourCopies(
   fn: (

@@ -138,7 +138,7 @@ export async function withEnv<T>(
   }
 }
 
-/** The running user is root, for whom file permissions deny nothing. */
+/** The running user is root, and root bypasses file permissions. */
 export const IS_ROOT = Deno.build.os !== "windows" && Deno.uid() === 0;
 
 /** MD5 of bytes, lowercase hex. */

@@ -1,11 +1,11 @@
 /**
- * A real HTTP server on 127.0.0.1 for the download tests: each path answers
- * with a route, and every request is recorded.
+ * A real HTTP server on 127.0.0.1 for the download tests: each path responds
+ * through a route, and every request is recorded.
  *
  * @module
  */
 
-/** Answers one request. */
+/** Responds to one request. */
 export type Route = (request: Request) => Response | Promise<Response>;
 
 /** A running test server. */
@@ -18,7 +18,7 @@ export interface TestServer {
 
 /**
  * Starts a server on a free port of 127.0.0.1, runs `fn` with it and stops it,
- * even when `fn` throws. A path without a route answers 404.
+ * even when `fn` throws. A path without a route gets a 404 response.
  */
 export async function withServer<T>(
   routes: Record<string, Route>,

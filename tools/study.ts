@@ -32,6 +32,7 @@ import {
   validateConfig,
 } from "../lib/train/mod.ts";
 import type { ProgressEvent, RunConfig, RunRecord } from "../lib/train/types.ts";
+import { formatDuration } from "../lib/notebook/progress_text.ts";
 import { createProgressBar } from "./progress_bar.ts";
 
 const USAGE = `Usage: deno task study [options]
@@ -229,12 +230,6 @@ async function assertFolder(dir: string): Promise<void> {
 /** Returns `count` followed by `noun`, with an s unless the count is 1: "1 run", "3 runs". */
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = Math.round(seconds % 60);
-  return h ? `${h}h${String(m).padStart(2, "0")}m` : m ? `${m}m${String(s).padStart(2, "0")}s` : `${s}s`;
 }
 
 const OPTIONS = {
@@ -531,7 +526,7 @@ function trainMissing(
         const { config } = runs[data.index];
         const elapsed = (performance.now() - started) / 1000;
         // Wall seconds per finished run already reflect the workers running side by side. Before the first run
-        // finishes, this run's own length stands in for every run's.
+        // finishes, the length of the run in progress is the estimate for every run.
         const runSeconds = event.elapsedSeconds + event.etaSeconds;
         const etaSeconds = finished > 0
           ? (elapsed / finished) * (runs.length - finished)

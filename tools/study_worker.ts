@@ -1,7 +1,7 @@
 /**
  * Worker of `deno task study`: loads the dataset once, then trains the runs
  * the main thread sends it, one at a time, storing each record atomically
- * before it asks for the next.
+ * before it requests the next.
  *
  * Messages in: `{ type: "init", dataDir?, storeDir, backend? }`, then
  * `{ type: "run", index, config }`. Messages out: `{ type: "ready", backend }`,

@@ -7,6 +7,7 @@
  */
 
 import { summarize } from "../stats/mod.ts";
+import { clipToFraction } from "../study/aggregate.ts";
 import type { SplitDiagnostics } from "../study/diagnose.ts";
 import type { RunRecord } from "../train/types.ts";
 import { epochDiagnostics } from "./stored_diagnostics.ts";
@@ -136,8 +137,7 @@ export function diagnosticCurves(
       const point: DiagnosticPoint = { variant, epoch, value: summary.mean };
       if ((options.band ?? true) && summary.n >= 2) {
         // A t interval of a fraction can cross 0 or 1 with few seeds; the quantity cannot, so its band is clipped.
-        const [lo, hi] = summary.ci95;
-        [point.lo, point.hi] = FRACTION_METRICS.has(metric) ? [Math.max(0, lo), Math.min(1, hi)] : [lo, hi];
+        [point.lo, point.hi] = FRACTION_METRICS.has(metric) ? clipToFraction(summary.ci95) : summary.ci95;
       }
       points.push(point);
     }

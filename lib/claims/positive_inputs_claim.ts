@@ -10,6 +10,7 @@
 
 import { CLASS_NAMES } from "../data/types.ts";
 import { summarize } from "../stats/mod.ts";
+import { clipToFraction } from "../study/aggregate.ts";
 import type { RunRecord } from "../train/types.ts";
 import { type ClaimHeads, type ClaimResult, CLAIMS, notTested, verdictSentence } from "./claim_result.ts";
 import { percent } from "./_format.ts";
@@ -59,7 +60,7 @@ export function negativeRateRows(
       const summary = summarize(values);
       const row: NegativeRateRow = { variant: head, className, accuracy: summary.mean };
       // Clamp to [0, 1]: a t interval of a fraction near 0 or 1 can cross it.
-      if (summary.n >= 2) [row.lo, row.hi] = summary.ci95.map((v) => Math.min(1, Math.max(0, v)));
+      if (summary.n >= 2) [row.lo, row.hi] = clipToFraction(summary.ci95);
       rows.push(row);
     });
   }

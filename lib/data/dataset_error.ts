@@ -8,7 +8,7 @@
 
 /**
  * A problem with the Fashion-MNIST files, where they were looked for or how
- * they were downloaded. The message names the file or folder, says what was
+ * they were downloaded. The message names the file or folder, states what was
  * expected and what was found, and what to do about it.
  *
  * @example

@@ -183,7 +183,7 @@ function describeDims(magic: number, dims: number[]): string {
   return item.length ? `${count} items of ${item.join("×")}` : `${count} items`;
 }
 
-/** Says what the data that is there amounts to, so the message tells a count from a size problem. */
+/** Describes what the data present amounts to, so that the message separates a count problem from a size problem. */
 function explainMismatch(
   magic: number,
   dims: number[],
@@ -191,7 +191,9 @@ function explainMismatch(
   found: number,
 ): string {
   const [count, ...item] = dims;
-  const noun = magic === IDX_IMAGES_MAGIC ? "images" : magic === IDX_LABELS_MAGIC ? "labels" : "items";
+  let noun = "items";
+  if (magic === IDX_IMAGES_MAGIC) noun = "images";
+  if (magic === IDX_LABELS_MAGIC) noun = "labels";
   const itemBytes = item.reduce((a, b) => a * b, 1);
   if (item.length > 0 && found % itemBytes === 0) {
     return `that is ${found / itemBytes} whole ${noun} of ${item.join("×")}, ` +

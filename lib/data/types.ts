@@ -1,5 +1,5 @@
 /**
- * Shapes of the dataset as the rest of the project sees it.
+ * Shapes of the dataset as the rest of the project uses it.
  *
  * @module
  */

@@ -469,7 +469,7 @@ export async function diagnoseEpoch(
   const sample = strideSample(context.trainIndices, DIAGNOSE_TRAIN_IMAGES);
 
   const train = await evaluateSplit(network, dataset.train, { indices: sample });
-  const test = await evaluateSplit(network, dataset.test, { count: context.testCount });
+  const test = context.testEvaluation ?? await evaluateSplit(network, dataset.test, { count: context.testCount });
   const trainDiagnostics = splitDiagnostics(train, classes, detail ? "train" : "none");
   let testDetail: "none" | "test" | "test with distributions" = detail ? "test" : "none";
   if (distributions) testDetail = "test with distributions";

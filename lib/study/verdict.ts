@@ -60,7 +60,7 @@ export function describeFirstRun(records: RunRecord[]): string {
 }
 
 /**
- * States the study's answer: for every head, how its final test accuracy
+ * States the study's result: for every head, how its final test accuracy
  * differs from `baseline` (paired by seed, 95% t interval, Holm-corrected
  * p-value) and in how many seeds it lost a class. A difference is called
  * significant when its Holm-corrected p-value is below `alpha`.

@@ -20,7 +20,7 @@ import { seededRandom, shuffledIndices } from "../random.ts";
 import { runKey } from "../store/key.ts";
 import { tfVersions } from "./backend.ts";
 import { validateConfig } from "./config.ts";
-import { evaluateSplit, gatherImages, PIXELS } from "./evaluate.ts";
+import { evaluateSplit, type Evaluation, gatherImages, PIXELS } from "./evaluate.ts";
 import type { EpochMetrics, ProgressEvent, RunConfig, RunRecord } from "./types.ts";
 
 const CLASSES = 10;
@@ -33,6 +33,8 @@ export interface DiagnoseContext {
   trainIndices: Int32Array;
   /** Number of test images the run evaluates (the first ones of the test split). */
   testCount: number;
+  /** The epoch's evaluation of those test images, when the loop has one (every epoch after the 0th), so a hook can reuse it. */
+  testEvaluation?: Evaluation;
 }
 
 /**
@@ -323,6 +325,7 @@ export async function trainRun(config: RunConfig, dataset: Dataset, options: Tra
           config,
           trainIndices,
           testCount,
+          testEvaluation: test,
         });
       }
 

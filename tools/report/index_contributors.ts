@@ -20,7 +20,7 @@ import type { RunRecord } from "../../lib/train/types.ts";
  */
 export type IndexContributor = (page: IndexPage) => IndexPage | Promise<IndexPage>;
 
-/** The headline of one report, computed from the runs of its profile's store. */
+/** Computes the headline of one report from the runs of its profile's store. */
 function headlineFor(entry: ReportEntry, records: RunRecord[]): string | null {
   const profile = getProfile(entry.profile);
   if (entry.name.startsWith("01-")) {

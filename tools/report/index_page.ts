@@ -8,6 +8,7 @@
  */
 
 import { formatSeconds } from "./format_seconds.ts";
+import { escapeHtml } from "../../lib/notebook/display.ts";
 
 /** Outcome of a notebook's execution, as shown on the index. */
 export type ReportStatus = "ok" | "error" | "timeout" | "failed";
@@ -140,8 +141,4 @@ function renderCell(cell: IndexCell): string {
   return escapeHtml(String(cell));
 }
 
-/** Escapes the five characters that HTML text and attribute values treat specially. */
-export function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
+export { escapeHtml };
