@@ -19,6 +19,7 @@ import { seededRandom } from "../random.ts";
 import type { InitScheme } from "../train/types.ts";
 import { getHead, type HeadInstance, toVariable } from "./heads.ts";
 import { assertInitScheme, initConv2d } from "./init.ts";
+import { trunk } from "./trunk.ts";
 
 /** Number of convolutional features the head receives: 5·5·20. */
 export const FEATURES = 500;
@@ -76,19 +77,6 @@ function convVariables(seed: number, init: InitScheme) {
   };
 }
 
-function convBlock(x: tf.Tensor4D, kernel: tf.Variable, bias: tf.Variable): tf.Tensor4D {
-  // Under a gradient tape tfjs runs the fused conv unfused (conv + bias, then ReLU); outside one it is a single kernel.
-  const activated = tf.fused.conv2d({
-    x,
-    filter: kernel as tf.Tensor4D,
-    strides: 1,
-    pad: "valid",
-    bias,
-    activation: "relu",
-  });
-  return tf.maxPool(activated, 2, 2, "valid");
-}
-
 /**
  * Builds the network with freshly initialised variables.
  *
@@ -128,11 +116,14 @@ export function createNetwork(options: NetworkOptions): Network {
           `Invalid images shape [${images.shape.join(", ")}] in Network.forward: expected [batch, 28, 28, 1].`,
         );
       }
-      const pooled1 = convBlock(images, conv["conv1/kernel"], conv["conv1/bias"]);
-      const pooled2 = convBlock(pooled1, conv["conv2/kernel"], conv["conv2/bias"]);
       // NHWC flatten, so feature order is (row, column, channel); PyTorch's is (channel, row, column).
       // Only this network reads the features, so the order does not matter.
-      const features = tf.reshape(pooled2, [images.shape[0], FEATURES]) as tf.Tensor2D;
+      const features = trunk(images, {
+        w1: conv["conv1/kernel"] as tf.Tensor4D,
+        b1: conv["conv1/bias"] as tf.Tensor1D,
+        w2: conv["conv2/kernel"] as tf.Tensor4D,
+        b2: conv["conv2/bias"] as tf.Tensor1D,
+      });
       const { preActivations, logits } = head.apply(features);
       return { preActivations, logits, logProbs: tf.logSoftmax(logits) };
     },

@@ -12,6 +12,7 @@
  * | `Add` | a bias [c] added to [..., c]: a 1×1 depthwise convolution |
  * | `BatchMatMul` | transposed operands transposed first, then XNNPACK |
  * | `Identity`, `Cast` to the same dtype | share the buffer instead of copying it |
+ * | `ReluLabTrunk`, `ReluLabTrunkGrad` | new: the network's whole conv trunk and its weight gradients (trunk.c, WebAssembly SIMD) |
  *
  * Each replacement hands the cases it does not handle to the stock kernel.
  * Call {@linkcode registerWasmKernels} once before training on 'wasm'.
@@ -19,7 +20,15 @@
  * @module
  */
 
-import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
+import {
+  getGradient,
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  registerGradient,
+  registerKernel,
+  unregisterKernel,
+} from "@tensorflow/tfjs-core";
 // Registers the stock wasm kernels first, so that the replacements below find them as fallbacks.
 import "@tensorflow/tfjs-backend-wasm";
 import { addConfig } from "./add.ts";
@@ -30,6 +39,7 @@ import { conv2DBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { identityConfig } from "./identity.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { sumConfig } from "./sum.ts";
+import { trunkConfig, trunkGradConfig, trunkGradientConfig } from "./trunk.ts";
 
 /** Kernel functions this module registered, to recognise them on a second call. */
 const ours = new WeakSet<KernelFunc>();
@@ -60,6 +70,9 @@ export function registerWasmKernels(): void {
   install(batchMatMulConfig(stockKernel("BatchMatMul")));
   install(sumConfig(stockKernel("Sum")));
   install(addConfig(stockKernel("Add")));
+  install(trunkConfig);
+  install(trunkGradConfig);
+  if (getGradient(trunkGradientConfig.kernelName) === undefined) registerGradient(trunkGradientConfig);
 }
 
 /**
