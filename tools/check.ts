@@ -159,6 +159,22 @@ async function docLint(title: string, entry: string): Promise<void> {
   if (own.length > 0) failures.push(title);
 }
 
+/**
+ * Recompiles trunk.c and compares it with the committed trunk_wasm.ts, when
+ * clang 14 is installed. Without it the step is skipped with a note: only
+ * someone who edits trunk.c needs a C compiler, and CI installs one.
+ */
+async function trunkCheck(title: string): Promise<void> {
+  try {
+    const probe = await new Deno.Command("clang-14", { args: ["--version"], stdout: "null", stderr: "null" }).output();
+    if (!probe.success) throw new Error("clang-14 --version failed");
+  } catch {
+    console.error(`\n== ${title}: skipped, clang-14 is not installed (apt-get install clang-14 lld-14)`);
+    return;
+  }
+  await run(title, ["run", "--allow-read", "--allow-write", "--allow-run", "tools/build_trunk.ts", "--check"]);
+}
+
 await formatCheck("format");
 await run("lint", ["lint"]);
 await run("type check (lib, tests, tools)", ["check", "lib/", "tests/", "tools/"]);
@@ -169,6 +185,7 @@ try {
   for (const path of notebookModules) await Deno.remove(path).catch(() => {});
 }
 await docLint("documentation lint (lib/mod.ts)", "lib/mod.ts");
+await trunkCheck("compiled trunk matches lib/train/kernels/trunk.c");
 
 if (failures.length > 0) {
   console.error(`\ncheck failed:\n- ${failures.join("\n- ")}`);
