@@ -7,7 +7,7 @@
  * ```
  *
  * When the active backend has the `ReluLabTrunk` kernel (lib/train/kernels
- * registers one for wasm), the whole trunk is that one kernel; otherwise it
+ * registers one for wasm), the whole trunk is that one kernel. Otherwise it
  * is composed of stock tfjs ops. Both give the same features, in NHWC
  * flatten order (row, column, channel), up to float rounding.
  *

@@ -3,20 +3,22 @@
  * library versions a run record stores.
  *
  * Under Deno the choices are:
- * - `webgpu`: fast only on a hardware adapter. `auto` skips a software
- *   (fallback) adapter such as Mesa's llvmpipe, which is slower than wasm.
+ * - `webgpu`: can be fast only on a hardware adapter. `auto` skips a
+ *   software (fallback) adapter such as Mesa's llvmpipe, which is slower
+ *   than wasm; with a hardware adapter it times a few training steps on
+ *   WebGPU and on wasm (lib/train/speed_trial.ts) and keeps the faster.
  * - `wasm`: single-threaded (multi-threaded wasm does not start under Deno),
- *   the default. tfjs 4.22.0 ships it without a `Conv2DBackpropFilter`
- *   kernel, so lib/train/kernels registers one before it starts.
- * - `cpu`: plain JavaScript, the last resort. Its filter gradient reads every
- *   element through a generic accessor. It trained this network at 18 images/s
- *   over 400 images, against about 3,600 over 6,000 on wasm with the extra
- *   kernels (tfjs 4.22.0, Deno 2.9.6, one core of a 2-core x86 machine).
+ *   the default. lib/train/kernels registers the filter gradient tfjs
+ *   4.22.0 lacks there, faster replacements of stock kernels, and the
+ *   network's whole convolutional trunk as one WebAssembly SIMD kernel.
+ * - `cpu`: plain JavaScript, the last resort, about 20 images/s for this
+ *   network against some 12,000 on wasm (`deno task bench`).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { chooseFasterBackend } from "./speed_trial.ts";
 
 /** A backend the caller may request, or `auto` to let {@link selectBackend} choose. */
 export type BackendPreference = "auto" | "wasm" | "cpu" | "webgpu";
@@ -116,8 +118,9 @@ function readEnvPreference(): { value: string; note?: string } {
 /**
  * Starts a tfjs backend and waits until it is ready.
  *
- * `auto` takes WebGPU when `navigator.gpu` offers a hardware adapter, else
- * wasm, else cpu with a `fallbackWarning`. A named backend is started or the
+ * `auto` takes WebGPU or wasm, whichever trains faster in a short trial,
+ * when `navigator.gpu` offers a hardware adapter; else wasm, else cpu with a
+ * `fallbackWarning`. A named backend is started or the
  * call fails; a WebGPU software adapter is used when asked for by name, with
  * a warning.
  *
@@ -176,8 +179,9 @@ async function selectAutomatically(): Promise<BackendChoice> {
     fallback: false,
     description: `requesting an adapter failed (${(error as Error).message})`,
   }));
-  if (probe.available && !probe.fallback && await startWebGpu().catch(() => false)) {
-    return { name: "webgpu", reason: `auto: WebGPU hardware adapter ${probe.description}.` };
+  if (probe.available && !probe.fallback) {
+    const race = await raceHardwareWebGpu(probe.description);
+    if (race !== undefined) return race;
   }
   const gpuNote = probe.available ? `WebGPU adapter ${probe.description} is a software fallback` : probe.description;
 
@@ -195,6 +199,27 @@ async function selectAutomatically(): Promise<BackendChoice> {
     fallbackWarning:
       `Training on the cpu backend, two orders of magnitude slower than wasm for this network: wasm failed to start (${wasmError}).`,
   };
+}
+
+/**
+ * With a hardware WebGPU adapter, trains a few batches on WebGPU and on wasm
+ * and keeps the faster: for this small network the GPU's per-dispatch cost
+ * can outweigh its arithmetic. Returns undefined if neither trains.
+ */
+async function raceHardwareWebGpu(description: string): Promise<BackendChoice | undefined> {
+  let result;
+  try {
+    result = await chooseFasterBackend([{ name: "webgpu", start: startWebGpu }, { name: "wasm", start: startWasm }]);
+  } catch {
+    return undefined;
+  }
+  const rate = (name: string) =>
+    name in result.imagesPerSecond
+      ? `${Math.round(result.imagesPerSecond[name])} images/s`
+      : `failed (${result.failed[name]})`;
+  const reason = `auto: in a speed trial WebGPU on hardware adapter ${description} trained at ${rate("webgpu")}, ` +
+    `wasm at ${rate("wasm")}, so ${result.chosen}.`;
+  return { name: result.chosen as BackendChoice["name"], reason };
 }
 
 async function startOrThrow(name: string, start: () => Promise<boolean>): Promise<void> {

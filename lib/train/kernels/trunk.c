@@ -218,8 +218,8 @@ static void conv2_backward(const float *pooled1, const float *features, const in
       const v128_t gv = wasm_f32x4_splat(g);
       db2[co] += g;
       for (int kh = 0; kh < 3; kh++) {
-        // 30 floats of a row of the 3×3×10 patch; the 2 padding lanes read the next column (inside the image)
-        // and add them to dW padding, or add g·0 to d_pooled1.
+        // One row of the 3×3×10 patch is 30 floats. The 2 padding lanes read the next column, which is inside
+        // the image, so they add to dW's padding, and they add g·0 to d_pooled1.
         const float *patch = pooled1 + (y + kh) * ROW1 + x * C1;
         float *d_patch = d_pooled1 + (y + kh) * ROW1 + x * C1;
         float *dw = dw2_by_out + (co * 3 + kh) * PATCH_ROW;

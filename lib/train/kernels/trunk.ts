@@ -32,7 +32,7 @@ import { SIZES, type TrunkActivations, TrunkModule, type TrunkWeights } from "./
 
 let instance: TrunkModule | undefined;
 
-/** The one instance, compiled on first use (about 10 KB of WebAssembly). */
+/** Returns the shared instance, compiling it on first use (about 10 KB of WebAssembly). */
 function trunkModule(): TrunkModule {
   instance ??= new TrunkModule();
   return instance;

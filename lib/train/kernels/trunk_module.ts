@@ -1,8 +1,8 @@
 /**
  * The compiled trunk (trunk.c) as a JavaScript object: one WebAssembly
  * instance with its own memory, and forward and backward functions over
- * plain typed arrays. It knows nothing of tfjs; trunk.ts wraps it as tfjs
- * kernels.
+ * plain typed arrays. It does not depend on tfjs; trunk.ts wraps it as
+ * tfjs kernels.
  *
  * Images go through in chunks of {@linkcode CHUNK_IMAGES}, so the instance's
  * memory stays at a few MiB whatever the batch size.
@@ -35,7 +35,7 @@ export interface TrunkWeights {
   b2: Float32Array;
 }
 
-/** What the forward pass writes, for `batch` images; the backward pass reads all of it. */
+/** Outputs of the forward pass for `batch` images; the backward pass reads all of them. */
 export interface TrunkActivations {
   /** [batch, 13, 13, 10] after conv1, ReLU and pooling. */
   pooled1: Float32Array;
@@ -75,7 +75,7 @@ interface Exports {
   trunk_backward_end(dw1: number, db1: number, dw2: number, db2: number): void;
 }
 
-/** Byte offsets of the buffers in the instance's memory; each holds CHUNK_IMAGES images. */
+/** Byte offsets of the buffers in the instance's memory; each has room for CHUNK_IMAGES images. */
 interface Layout {
   w1: number;
   b1: number;
