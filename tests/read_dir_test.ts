@@ -41,6 +41,21 @@ Deno.test("readFashionMnistDir() loads a folder of gzip files", async () => {
   });
 });
 
+Deno.test("readFashionMnistDir() loads into shared memory on request", async () => {
+  await withTempDir(async (dir) => {
+    await writeFashionDir(dir, { train: 6, test: 4 });
+    const plain = await readFashionMnistDir(dir);
+    const shared = await readFashionMnistDir(dir, { sharedMemory: true });
+    for (const split of ["train", "test"] as const) {
+      assert.ok(shared[split].images.buffer instanceof SharedArrayBuffer, `${split} images`);
+      assert.ok(shared[split].labels.buffer instanceof SharedArrayBuffer, `${split} labels`);
+      assert.deepEqual([...shared[split].images], [...plain[split].images]);
+      assert.deepEqual([...shared[split].labels], [...plain[split].labels]);
+    }
+    assert.ok(!(plain.train.images.buffer instanceof SharedArrayBuffer));
+  });
+});
+
 Deno.test("readFashionMnistDir() loads un-gzipped files named without .gz", async () => {
   await withTempDir(async (dir) => {
     await writeFashionDir(dir, { gzip: false, train: 3, test: 2 });

@@ -22,7 +22,7 @@ import { getProfile, planRuns, PROFILES, type StudyBlock } from "../lib/study/pr
 import { openRunStore } from "../lib/study/ensure_run.ts";
 import { checkConfigFitsFolds, crossValidate, foldStoreDir } from "../lib/study/cross_validation.ts";
 import { completeRuns, finalEpoch, summarizeOrNaN } from "../lib/study/aggregate.ts";
-import { loadFashionMnist } from "../lib/data/mod.ts";
+import { type Dataset, DatasetError, loadFashionMnist } from "../lib/data/mod.ts";
 import { RunStore } from "../lib/store/mod.ts";
 import {
   assertBackendPreference,
@@ -313,10 +313,17 @@ async function main(): Promise<number> {
   }
   if (missing.length === 0) return 0;
 
-  return await trainMissing(missing, {
+  let shared: Dataset;
+  try {
+    shared = await loadFashionMnist({ dataDir: values["data-dir"], sharedMemory: true });
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  return await trainMissing(missing, shared, {
     planned: planned.length,
     storeDir: store.dir,
-    dataDir: values["data-dir"],
     backend: values.backend,
     workers: Math.min(workerCount, missing.length),
   });
@@ -445,7 +452,8 @@ async function crossValidateStudy(
 }
 
 /**
- * Hands the missing runs to workers, one at a time each, and shows one progress line.
+ * Hands the missing runs to workers, one at a time each, and shows one progress line. The workers
+ * read `dataset`, which must be in shared memory (`loadFashionMnist`'s `sharedMemory`) for them not to copy it.
  * Resolves with the exit code; the caller ends the process with Deno.exit, which ends the workers.
  *
  * NOTE: workers are never terminated. With `--backend auto` each worker probes WebGPU, which
@@ -456,7 +464,8 @@ async function crossValidateStudy(
  */
 function trainMissing(
   runs: { block: string; config: RunConfig }[],
-  options: { planned: number; storeDir: string; dataDir?: string; backend?: string; workers: number },
+  dataset: Dataset,
+  options: { planned: number; storeDir: string; backend?: string; workers: number },
 ): Promise<number> {
   const bar = createProgressBar({ label: "study" });
   const started = performance.now();
@@ -569,7 +578,7 @@ function trainMissing(
     };
     worker.postMessage({
       type: "init",
-      dataDir: options.dataDir,
+      dataset,
       storeDir: options.storeDir,
       backend: options.backend,
     });

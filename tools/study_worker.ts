@@ -1,9 +1,9 @@
 /**
- * Worker of `deno task study`: loads the dataset once, then trains the runs
- * the main thread sends it, one at a time, storing each record atomically
- * before it requests the next.
+ * Worker of `deno task study`: takes the dataset the main thread shares (or
+ * loads it), then trains the runs the main thread sends it, one at a time,
+ * storing each record atomically before it requests the next.
  *
- * Messages in: `{ type: "init", dataDir?, storeDir, backend? }`, then
+ * Messages in: `{ type: "init", dataset?, dataDir?, storeDir, backend? }`, then
  * `{ type: "run", index, config }`. Messages out: `{ type: "ready", backend }`,
  * `{ type: "progress", index, event }`, `{ type: "done", index, status, accuracy, divergence? }`,
  * `{ type: "failed", index, message }`, where `index` is -1 for a failed init.
@@ -28,7 +28,8 @@ self.onmessage = async (message: MessageEvent) => {
   try {
     if (request.type === "init") {
       const backend = await selectBackend(request.backend);
-      dataset = await loadFashionMnist({ dataDir: request.dataDir });
+      // A dataset in SharedArrayBuffers arrives without a copy; one worker per core then needs one copy in all.
+      dataset = request.dataset ?? await loadFashionMnist({ dataDir: request.dataDir });
       store = new RunStore(request.storeDir);
       self.postMessage({ type: "ready", backend: backend.name, warning: backend.fallbackWarning });
       return;

@@ -46,6 +46,8 @@ export interface LoadFashionMnistOptions extends DataSearchOptions {
   timeoutMs?: number;
   /** Cancels a download; loading then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Load into `SharedArrayBuffer`s, for workers to share: see `ReadOptions.sharedMemory` in read_dir.ts. Default false. */
+  sharedMemory?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function loadFashionMnist(
       continue;
     }
     try {
-      const dataset = await readFashionMnistDir(place.dir);
+      const dataset = await readFashionMnistDir(place.dir, { sharedMemory: options.sharedMemory });
       onProgress?.(searchEvent(place.label, place.dir, "used"));
       return dataset;
     } catch (error) {
@@ -124,7 +126,7 @@ export async function loadFashionMnist(
         onProgress: onProgress &&
           ((progress) => onProgress({ type: "download", ...progress })),
       });
-      const dataset = await readFashionMnistDir(dir);
+      const dataset = await readFashionMnistDir(dir, { sharedMemory: options.sharedMemory });
       onProgress?.(searchEvent("download", dir, "used"));
       return dataset;
     } catch (error) {

@@ -36,7 +36,7 @@ const REPAIR_HINT =
  * data.train.count; // 60000
  * ```
  */
-export async function readFashionMnistDir(dir: string): Promise<Dataset> {
+export async function readFashionMnistDir(dir: string, options: ReadOptions = {}): Promise<Dataset> {
   const names = new Set<string>();
   try {
     for await (const entry of Deno.readDir(dir)) names.add(entry.name);
@@ -78,15 +78,27 @@ export async function readFashionMnistDir(dir: string): Promise<Dataset> {
       paths.get(trainImages)!,
       paths.get(trainLabels)!,
       "train",
+      options.sharedMemory,
     ),
     test: await readSplit(
       paths.get(testImages)!,
       paths.get(testLabels)!,
       "test",
+      options.sharedMemory,
     ),
     classNames: CLASS_NAMES,
     source: dir,
   };
+}
+
+/** Options of {@linkcode readFashionMnistDir}. */
+export interface ReadOptions {
+  /**
+   * Put pixels and labels in `SharedArrayBuffer`s, so that posting the
+   * dataset to workers shares one copy (220 MB as float32) instead of
+   * copying it. Nothing may write to the arrays afterwards. Default false.
+   */
+  sharedMemory?: boolean;
 }
 
 /** Reads and checks the images and labels of one split. */
@@ -94,6 +106,7 @@ async function readSplit(
   imagesPath: string,
   labelsPath: string,
   split: string,
+  sharedMemory = false,
 ): Promise<Split> {
   const images = checkImages(await readWithHint(imagesPath), imagesPath);
   const labels = checkLabels(await readWithHint(labelsPath), labelsPath);
@@ -105,7 +118,13 @@ async function readSplit(
         `from another copy or version. ${REPAIR_HINT}`,
     );
   }
-  return { images: toUnitFloats(images.data), labels: labels.data, count };
+  if (!sharedMemory) {
+    return { images: toUnitFloats(images.data, new Float32Array(images.data.length)), labels: labels.data, count };
+  }
+  const sharedLabels = new Uint8Array(new SharedArrayBuffer(labels.data.length));
+  sharedLabels.set(labels.data);
+  const sharedImages = new Float32Array(new SharedArrayBuffer(images.data.length * Float32Array.BYTES_PER_ELEMENT));
+  return { images: toUnitFloats(images.data, sharedImages), labels: sharedLabels, count };
 }
 
 async function readWithHint(path: string): Promise<IdxArray> {
@@ -174,9 +193,8 @@ function kindOf(magic: number): string {
   return "";
 }
 
-/** Scales pixels 0..255 to float32 in [0, 1]. */
-function toUnitFloats(pixels: Uint8Array): Float32Array {
-  const out = new Float32Array(pixels.length);
+/** Scales pixels 0..255 to float32 in [0, 1], written into `out` (same length). */
+function toUnitFloats(pixels: Uint8Array, out: Float32Array): Float32Array {
   for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
   return out;
 }
