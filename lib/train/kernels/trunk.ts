@@ -59,10 +59,16 @@ function checkInput(kernel: string, name: string, info: TensorInfo, shape: numbe
   }
 }
 
-function readWeights(kernel: string, backend: BackendWasm, inputs: NamedTensorMap): TrunkWeights {
-  const weights = {} as TrunkWeights;
+function checkWeights(kernel: string, inputs: NamedTensorMap): void {
   for (const name of Object.keys(WEIGHT_SHAPES) as (keyof TrunkWeights)[]) {
     checkInput(kernel, name, inputs[name], WEIGHT_SHAPES[name], "float32");
+  }
+}
+
+/** Returns heap views of the weights; take them after the last makeOutput, which may detach older views. */
+function readWeights(backend: BackendWasm, inputs: NamedTensorMap): TrunkWeights {
+  const weights = {} as TrunkWeights;
+  for (const name of Object.keys(WEIGHT_SHAPES) as (keyof TrunkWeights)[]) {
     weights[name] = backend.typedArrayFromHeap(inputs[name]) as Float32Array;
   }
   return weights;
@@ -73,6 +79,8 @@ function trunkForward(args: { inputs: NamedTensorMap; backend: BackendWasm }): T
   const { inputs, backend } = args;
   const images = inputs.images;
   checkInput(TRUNK_KERNEL, "images", images, [-1, 28, 28, 1], "float32");
+  // Every check comes before the first makeOutput, so that a rejected input leaves no buffer behind.
+  checkWeights(TRUNK_KERNEL, inputs);
   const batch = images.shape[0];
 
   const features = backend.makeOutput([batch, SIZES.features], "float32");
@@ -88,7 +96,7 @@ function trunkForward(args: { inputs: NamedTensorMap; backend: BackendWasm }): T
     argmax1: backend.typedArrayFromHeap(argmax1) as Int32Array,
     argmax2: backend.typedArrayFromHeap(argmax2) as Int32Array,
   };
-  const weights = readWeights(TRUNK_KERNEL, backend, inputs);
+  const weights = readWeights(backend, inputs);
   trunkModule().forward(batch, backend.typedArrayFromHeap(images) as Float32Array, weights, activations);
   return [features, pooled1, argmax1, argmax2];
 }
@@ -106,6 +114,7 @@ function trunkGradient(args: { inputs: NamedTensorMap; backend: BackendWasm }): 
   checkInput(TRUNK_GRAD_KERNEL, "features", inputs.features, [batch, SIZES.features], "float32");
   checkInput(TRUNK_GRAD_KERNEL, "argmax2", inputs.argmax2, [batch, SIZES.features], "int32");
   checkInput(TRUNK_GRAD_KERNEL, "dFeatures", inputs.dFeatures, [batch, SIZES.features], "float32");
+  checkWeights(TRUNK_GRAD_KERNEL, inputs);
 
   const outputs = (Object.keys(WEIGHT_SHAPES) as (keyof TrunkWeights)[]).map((name) =>
     backend.makeOutput(WEIGHT_SHAPES[name], "float32")
@@ -115,7 +124,7 @@ function trunkGradient(args: { inputs: NamedTensorMap; backend: BackendWasm }): 
     for (const gradient of [dw1, db1, dw2, db2]) gradient.fill(0);
     return outputs;
   }
-  const weights = readWeights(TRUNK_GRAD_KERNEL, backend, inputs);
+  const weights = readWeights(backend, inputs);
   const activations: TrunkActivations = {
     pooled1: backend.typedArrayFromHeap(inputs.pooled1) as Float32Array,
     argmax1: backend.typedArrayFromHeap(inputs.argmax1) as Int32Array,
