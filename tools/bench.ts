@@ -12,10 +12,19 @@
  * 2 threads at each batch size, right after the wasm measurement of that
  * size, and each tfjs record gets its ratio to both. The bench also times
  * each kernel that lib/train/kernels registers for wasm against the stock
- * kernel it replaces, and one run of the quick study.
+ * kernel it replaces.
+ *
+ * Last comes a study: the full profile's main block (every head × 10 seeds),
+ * one epoch of `--study-images` training images per run, each run evaluated
+ * on the whole test set. tools/study.ts trains it on wasm in a subprocess
+ * with its default workers, one per core, into a temporary run store, and
+ * the bench times that process from spawn to exit. Then
+ * `bench/torch_reference.py --study` trains the same runs one after another
+ * with 2 threads, timed the same way. The ratio of the two wall times is the
+ * study's ratio to PyTorch: lower is better, and 1 or less meets the target.
  *
  * Usage: deno task bench [--images N] [--quick] [--json [FILE]] [--head NAME]
- *   [--backends LIST] [--batches LIST] [--no-torch]
+ *   [--backends LIST] [--batches LIST] [--study-images N] [--no-torch]
  *
  * @module
  */
@@ -24,9 +33,25 @@ import * as tf from "@tensorflow/tfjs";
 import { type Dataset, loadFashionMnist } from "../lib/data/mod.ts";
 import { createNetwork } from "../lib/model/mod.ts";
 import { seededRandom } from "../lib/random.ts";
-import { getProfile, planRuns } from "../lib/study/profiles.ts";
+import { getProfile, planRuns, type StudyBlock } from "../lib/study/profiles.ts";
 import { displacedWasmKernel } from "../lib/train/kernels/mod.ts";
-import { DEFAULT_CONFIG, evaluateSplit, type RunConfig, selectBackend, trainRun } from "../lib/train/mod.ts";
+import {
+  DEFAULT_CONFIG,
+  evaluateSplit,
+  FASHION_MNIST_TRAIN_COUNT,
+  type RunConfig,
+  selectBackend,
+  trainRun,
+} from "../lib/train/mod.ts";
+
+/**
+ * Training images in each run of the study, chosen so that the tfjs study takes about half a minute
+ * on 2 cores. A run of N images took about 0.8 s + 0.27 ms × N on wasm with one worker (tools/study.ts,
+ * tfjs 4.22.0, a 2-core x86 machine).
+ *
+ * NOTE: an estimate. That machine was also running another study, so an idle one should be faster.
+ */
+const DEFAULT_STUDY_IMAGES = 6000;
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -38,14 +63,27 @@ Options:
                     100 and a software WebGPU adapter 200, at the first batch size only)
   --quick           wasm only, batch 20 only, 2000 images, no kernel or study timings
   --json [FILE]     write one JSON object per measurement to FILE, or to stdout without FILE
-  --head NAME       head after fc1 (default relu); torch supports linear and relu
-  --backends LIST   comma-separated: wasm, cpu, webgpu (default: all that start)
+  --head NAME       head after fc1 for the train and infer timings (default relu):
+                    linear, relu, softplus, leaky_relu or hidden
+  --backends LIST   comma-separated: wasm, cpu, webgpu (default: all that start);
+                    the study runs only when the list includes wasm
   --batches LIST    comma-separated batch sizes (default 20,64,256)
+  --study-images N  training images in each run of the study, 1 to 60000 (default ${DEFAULT_STUDY_IMAGES}).
+                    The study trains every head × 10 seeds for one epoch each with
+                    tools/study.ts on wasm, one worker per core, and the same runs in
+                    PyTorch with 2 threads one after another, and compares the wall times
   --no-torch        skip the PyTorch peer
   -h, --help        show this help`;
 
 const PYTHON = "/usr/bin/python3";
 const TORCH_SCRIPT = new URL("../bench/torch_reference.py", import.meta.url).pathname;
+const STUDY_SCRIPT = new URL("./study.ts", import.meta.url).pathname;
+/** Repository root, where tools/study.ts runs so that Deno finds deno.json and node_modules. */
+const REPO_ROOT = new URL("..", import.meta.url).pathname;
+/** GNU time, which reports a child's peak resident memory with `-v`. */
+const GNU_TIME = "/usr/bin/time";
+/** Threads of the PyTorch study. The target compares with PyTorch using both cores of a 2-core machine. */
+const TORCH_STUDY_THREADS = 2;
 /** The cpu backend trains this network at about 20 images/s, so it gets a token measurement. */
 const CPU_MAX_IMAGES = 100;
 /**
@@ -64,6 +102,8 @@ interface Options {
   head: string;
   backends: string[] | null;
   batches: number[];
+  /** Training images in each run of the study. */
+  studyImages: number;
   torch: boolean;
 }
 
@@ -78,6 +118,10 @@ interface BenchRecord {
   peak_rss_mb?: number;
   tensors_leaked?: number;
   threads?: number;
+  /** Worker threads of a tfjs study. */
+  workers?: number;
+  runs?: number;
+  images_per_run?: number;
   ratio_to_torch?: number;
   ratio_to_torch_2_threads?: number;
   [key: string]: unknown;
@@ -104,9 +148,11 @@ function parseOptions(args: string[]): Options {
     head: "relu",
     backends: null,
     batches: [20, 64, 256],
+    studyImages: DEFAULT_STUDY_IMAGES,
     torch: true,
   };
   let imagesGiven = false;
+  let studyImagesGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const next = () => args[++i];
@@ -131,6 +177,12 @@ function parseOptions(args: string[]): Options {
       }
     } else if (arg === "--batches") {
       options.batches = (next() ?? "").split(",").map((text) => parsePositiveInteger("--batches entry", text.trim()));
+    } else if (arg === "--study-images") {
+      options.studyImages = parsePositiveInteger("--study-images", next());
+      if (options.studyImages > FASHION_MNIST_TRAIN_COUNT) {
+        fail(`invalid --study-images ${options.studyImages}: expected at most ${FASHION_MNIST_TRAIN_COUNT}.`);
+      }
+      studyImagesGiven = true;
     } else if (arg === "--no-torch") {
       options.torch = false;
     } else {
@@ -138,6 +190,7 @@ function parseOptions(args: string[]): Options {
     }
   }
   if (options.quick) {
+    if (studyImagesGiven) fail("--study-images has no effect with --quick, which skips the study.");
     if (!imagesGiven) options.images = 2000;
     options.batches = [options.batches[0]];
     options.backends ??= ["wasm"];
@@ -277,24 +330,6 @@ async function timeInference(dataset: Dataset, options: Options, batch: number, 
   } finally {
     network.dispose();
   }
-}
-
-/** Times one run of the quick study's first block: what `deno task study` repeats for every head and seed. */
-async function timeStudyRun(dataset: Dataset): Promise<BenchRecord> {
-  const plan = planRuns([getProfile("quick").study[0]]);
-  const config = plan[0].config;
-  resetPeakRss();
-  const record = await trainRun(config, dataset);
-  return {
-    impl: `tfjs-${tf.getBackend()}`,
-    phase: "study",
-    batch: config.batchSize,
-    wall_s: round(record.wallSeconds, 2),
-    peak_rss_mb: peakRssMb(),
-    runs_in_study: plan.length,
-    note: `one run (head ${config.head}, ${config.epochs} epochs of ${config.trainSubset} images, ` +
-      `full test set each epoch) of the quick study's ${plan.length}; the study spreads them over worker processes`,
-  };
 }
 
 // ---------------------------------------------------------------------------
@@ -467,6 +502,199 @@ async function runTorch(
 }
 
 // ---------------------------------------------------------------------------
+// Study: tools/study.ts in a subprocess against bench/torch_reference.py --study
+
+/** The study the bench times: the full profile's main block (every head × 10 seeds), one epoch of `images` each. */
+function studyBlock(images: number): StudyBlock {
+  const main = getProfile("full").study.find((block) => block.name === "main");
+  if (main === undefined) throw new Error('The full profile in lib/study/profiles.ts has no block named "main".');
+  return { ...main, epochs: 1, trainSubset: images };
+}
+
+/** Exit status, output and wall time of a finished subprocess. */
+interface TimedProcess {
+  code: number;
+  /** Seconds from spawn to exit. */
+  wallSeconds: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Writes all of `bytes` to stderr, looping because one writeSync call may write fewer. */
+function writeStderr(bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
+}
+
+/** Reads a stream to its end and returns it as text, copying each chunk to stderr when `forward` is true. */
+async function readText(stream: ReadableStream<Uint8Array>, forward: boolean): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of stream) {
+    if (forward) writeStderr(chunk);
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * Runs a command to its end and times it from spawn to exit. Its stderr, and
+ * its stdout when `forwardStdout` is true, are copied to this process's
+ * stderr as they arrive, so that stdout stays free for `--json`.
+ */
+async function runTimed(
+  command: string,
+  args: string[],
+  options: { cwd?: string; forwardStdout: boolean },
+): Promise<TimedProcess> {
+  const started = performance.now();
+  const child = new Deno.Command(command, { args, cwd: options.cwd, stdin: "null", stdout: "piped", stderr: "piped" })
+    .spawn();
+  let exited = started;
+  const [status, stdout, stderr] = await Promise.all([
+    child.status.then((status) => {
+      exited = performance.now();
+      return status;
+    }),
+    readText(child.stdout, options.forwardStdout),
+    readText(child.stderr, true),
+  ]);
+  return { code: status.code, wallSeconds: (exited - started) / 1000, stdout, stderr };
+}
+
+/** Returns whether /usr/bin/time is GNU time, whose `-v -o FILE` reports the peak resident memory of a command. */
+async function gnuTimeWorks(scratchDir: string): Promise<boolean> {
+  const report = `${scratchDir}/probe-time.txt`;
+  try {
+    const output = await new Deno.Command(GNU_TIME, { args: ["-v", "-o", report, "true"], stderr: "null" }).output();
+    return output.success && maxRssMb(Deno.readTextFileSync(report)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads "Maximum resident set size (kbytes)" from a GNU time `-v` report, in MiB. */
+function maxRssMb(report: string): number | undefined {
+  const kib = Number(report.match(/Maximum resident set size \(kbytes\):\s*(\d+)/)?.[1]);
+  return Number.isFinite(kib) && kib > 0 ? round(kib / 1024) : undefined;
+}
+
+/**
+ * Trains the study with tools/study.ts on wasm, in a subprocess with its
+ * default workers (one per core), into a fresh temporary run store that is
+ * removed afterwards, and returns its record.
+ *
+ * @throws {Error} when the study exits with a non-zero code or does not store every run.
+ */
+async function timeTfjsStudy(dataDir: string, images: number): Promise<BenchRecord> {
+  const plan = planRuns([studyBlock(images)]);
+  const runs = plan.length;
+  const finished = `study finished: ${runs} run${runs === 1 ? "" : "s"} stored`;
+  const scratchDir = await Deno.makeTempDir({ prefix: "bench-study-" });
+  try {
+    const timeReport = `${scratchDir}/time.txt`;
+    const studyArgs = [
+      ...["run", "-A", STUDY_SCRIPT, "--profile", "full", "--blocks", "main", "--epochs", "1"],
+      ...["--train-subset", String(images), "--backend", "wasm", "--data-dir", dataDir, "--out", `${scratchDir}/runs`],
+    ];
+    const measuresRss = await gnuTimeWorks(scratchDir);
+    const [command, args] = measuresRss
+      ? [GNU_TIME, ["-v", "-o", timeReport, Deno.execPath(), ...studyArgs]]
+      : [Deno.execPath(), studyArgs];
+    const result = await runTimed(command, args, { cwd: REPO_ROOT, forwardStdout: true });
+
+    const commandLine = `deno ${studyArgs.join(" ")}`;
+    if (result.code !== 0) {
+      throw new Error(
+        `the study failed with exit code ${result.code} (${commandLine}); see its output above for the cause. ` +
+          "Pass --quick to skip the study.",
+      );
+    }
+    if (!result.stderr.includes(finished)) {
+      throw new Error(
+        `the study exited with code 0 without reporting "${finished}" (${commandLine}), ` +
+          "so its wall time would not cover every run.",
+      );
+    }
+    // tools/study.ts reports the backend and the number of workers once, as "backend: wasm, 2 workers".
+    const backendLine = result.stderr.match(/^backend: (\w+)\b.*?, (\d+) workers?$/m);
+    const peak = measuresRss ? maxRssMb(Deno.readTextFileSync(timeReport)) : undefined;
+    return {
+      impl: `tfjs-${backendLine?.[1] ?? "wasm"}`,
+      phase: "study",
+      batch: plan[0].config.batchSize,
+      runs,
+      images_per_run: images,
+      epochs: 1,
+      workers: backendLine ? Number(backendLine[2]) : undefined,
+      wall_s: round(result.wallSeconds, 2),
+      peak_rss_mb: peak,
+      ...(peak === undefined ? { peak_rss_note: `not measured: ${GNU_TIME} is not GNU time or is missing` } : {}),
+      note: "tools/study.ts timed from spawn to exit, one worker thread per core. Its runs also compute and store " +
+        "the diagnostics of lib/study/diagnose.ts (forward passes at initialisation and after the epoch) " +
+        "and the dead units on the training subset, which the PyTorch study leaves out. " +
+        "For a study, ratio_to_torch is the ratio of wall times, tfjs over PyTorch with 2 threads: " +
+        "lower is better, and 1 or less meets the target.",
+    };
+  } finally {
+    await Deno.remove(scratchDir, { recursive: true });
+  }
+}
+
+/** Trains the same runs with bench/torch_reference.py --study and returns its record, timed from spawn to exit. */
+async function timeTorchStudy(dataDir: string, images: number): Promise<BenchRecord> {
+  const args = [
+    TORCH_SCRIPT,
+    ...["--study", "--threads", String(TORCH_STUDY_THREADS), "--batch", "20", "--images", String(images)],
+    ...["--data-dir", dataDir],
+  ];
+  const result = await runTimed(PYTHON, args, { forwardStdout: false });
+  if (result.code !== 0) {
+    throw new Error(
+      `${PYTHON} ${args.join(" ")} failed with exit code ${result.code}: see its output above for the cause.`,
+    );
+  }
+  const record: BenchRecord = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "");
+  // Both sides of the ratio are timed from spawn to exit. The script's own figure leaves out starting Python.
+  record.script_wall_s = record.wall_s;
+  record.wall_s = round(result.wallSeconds, 2);
+  return record;
+}
+
+/**
+ * Times the study in tfjs and, when `torch` is true, in PyTorch, one after
+ * the other, and returns their records: the tfjs one with `ratio_to_torch`
+ * when PyTorch trained the same runs.
+ *
+ * @throws {Error} when the tfjs study fails. A failed PyTorch study only leaves out the ratio.
+ */
+async function timeStudies(dataDir: string, images: number, torch: boolean): Promise<BenchRecord[]> {
+  progress(`study: tools/study.ts, every head × 10 seeds, 1 epoch of ${images} images each`);
+  const tfjs = await timeTfjsStudy(dataDir, images);
+  progress(`study: ${tfjs.impl} took ${tfjs.wall_s} s`);
+  if (!torch) return [tfjs];
+
+  progress(`study: the same runs in PyTorch with ${TORCH_STUDY_THREADS} threads, one after another`);
+  let peer: BenchRecord;
+  try {
+    peer = await timeTorchStudy(dataDir, images);
+  } catch (error) {
+    progress(`the PyTorch study failed, so the study has no torch ratio: ${(error as Error).message}`);
+    return [tfjs];
+  }
+  if (peer.runs !== tfjs.runs || peer.images_per_run !== tfjs.images_per_run) {
+    progress(
+      `warning: PyTorch trained ${peer.runs} runs of ${peer.images_per_run} images and tfjs ${tfjs.runs} of ` +
+        `${tfjs.images_per_run}, so the study has no torch ratio. Make bench/torch_reference.py's heads and ` +
+        "seeds match the full profile's main block.",
+    );
+  } else if (tfjs.wall_s !== undefined && peer.wall_s) {
+    tfjs.ratio_to_torch = round(tfjs.wall_s / peer.wall_s, 3);
+  }
+  return [tfjs, peer];
+}
+
+// ---------------------------------------------------------------------------
 // Main
 
 /** Probes navigator.gpu: whether it offers an adapter, and whether that adapter is a software fallback. */
@@ -537,9 +765,23 @@ function summaryLines(records: BenchRecord[]): string[] {
         (r.speedup === null ? "" : `   speedup ${r.speedup}×`),
     );
   }
-  for (const r of records.filter((record) => record.phase === "study")) {
-    lines.push(`study: ${r.wall_s} s per run, ${r.runs_in_study} runs in the quick study (${r.note})`);
+  const studies = records.filter((record) => record.phase === "study");
+  if (studies.length > 0) {
+    const first = studies[0];
+    lines.push(
+      `study: ${first.runs} runs (every head × 10 seeds), 1 epoch of ${first.images_per_run} images each, ` +
+        "full test set after each",
+    );
   }
+  for (const r of studies) {
+    const label = r.impl === "torch"
+      ? `torch ${r.threads} threads, one run after another`
+      : `${r.impl}, ${r.workers} workers`;
+    const rss = r.peak_rss_mb === undefined ? "peak RSS not measured" : `peak RSS ${r.peak_rss_mb} MB`;
+    lines.push(`  ${label}: ${r.wall_s} s wall, ${rss}`);
+  }
+  const ratio = studies.find((record) => record.ratio_to_torch !== undefined)?.ratio_to_torch;
+  if (ratio !== undefined) lines.push(`  wall time tfjs / torch: ${ratio} (lower is better; the target is ≤ 1)`);
   return lines;
 }
 
@@ -603,8 +845,20 @@ async function main(): Promise<void> {
     if (backend === "wasm" && !options.quick) {
       progress("wasm: timing each replaced kernel against the stock one");
       timeKernels(200).forEach(emit);
-      progress("wasm: timing one run of the quick study");
-      emit(await timeStudyRun(dataset));
+    }
+  }
+
+  // The study runs in subprocesses, after every in-process measurement, so that nothing else competes with it.
+  let studyError: string | undefined;
+  if (!options.quick && backends.includes("wasm")) {
+    if (dataset.source === "synthetic") {
+      progress("study skipped, because it needs the Fashion-MNIST files, which were not found.");
+    } else {
+      try {
+        (await timeStudies(dataset.source, options.studyImages, torchVersion !== null)).forEach(emit);
+      } catch (error) {
+        studyError = (error as Error).message;
+      }
     }
   }
 
@@ -621,6 +875,10 @@ async function main(): Promise<void> {
       Deno.writeTextFileSync(options.json, jsonLines);
       progress(`wrote ${records.length} records to ${options.json}`);
     }
+  }
+  if (studyError !== undefined) {
+    progress(`error: ${studyError}`);
+    Deno.exit(1);
   }
 }
 
