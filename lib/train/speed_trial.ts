@@ -3,7 +3,7 @@
  * rather than by kind.
  *
  * A hardware GPU is not always the faster choice for this small network:
- * tfjs runs it on WebGPU as some 150 small shader dispatches per step,
+ * tfjs runs a training step on WebGPU as about 100 kernel calls,
  * while on wasm the convolutional trunk is one WebAssembly SIMD kernel each
  * way (lib/train/kernels/trunk.c). {@linkcode chooseFasterBackend} trains a
  * few batches on each candidate and keeps the faster one.
