@@ -1,5 +1,6 @@
 /**
- * Training: backend choice, run configuration, evaluation and the training loop.
+ * Training: backend choice (with a speed trial), run configuration,
+ * evaluation and the training loop.
  *
  * @module
  */
@@ -28,6 +29,13 @@ export {
   validateConfig,
 } from "./config.ts";
 export { type EvaluateOptions, evaluateSplit, type Evaluation, gatherImages, PIXELS } from "./evaluate.ts";
+export {
+  type BackendCandidate,
+  chooseFasterBackend,
+  measureTrainingSpeed,
+  type SpeedTrialOptions,
+  type SpeedTrialResult,
+} from "./speed_trial.ts";
 export { configKey, type DiagnoseContext, type DiagnoseHook, type TrainOptions, trainRun } from "./train.ts";
 export type {
   EpochMetrics,
