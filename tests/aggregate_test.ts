@@ -140,6 +140,8 @@ Deno.test("percent() and points() format fractions", () => {
   assert.equal(percent(0.8734), "87.3%");
   assert.equal(points(-0.012), "−1.2 points");
   assert.equal(points(0.005), "+0.5 points");
+  assert.equal(points(-0.0004), "0.0 points");
+  assert.equal(points(0.0004), "0.0 points");
 });
 
 Deno.test("studyVerdict() states a consistent loss as worse", () => {
@@ -161,7 +163,7 @@ Deno.test("studyVerdict() calls noise not distinguishable", () => {
     record("linear", 2, [0.71]),
     record("relu", 2, [0.72]),
   ];
-  assert.match(studyVerdict(noisy, "linear"), /The relu head is not distinguishable from linear: \+0\.0 points/);
+  assert.match(studyVerdict(noisy, "linear"), /The relu head is not distinguishable from linear: 0\.0 points/);
 });
 
 Deno.test("describeFirstRun() reads both runs' numbers", () => {

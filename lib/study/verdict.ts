@@ -14,10 +14,14 @@ export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
-/** Formats a difference of fractions in percentage points with a sign, `-0.012` → `"−1.2 points"`. */
+/**
+ * Formats a difference of fractions in percentage points with a sign, `-0.012` → `"−1.2 points"`.
+ * A difference that rounds to 0.0 has no sign, so that `-0.0004` does not read as a loss.
+ */
 export function points(difference: number): string {
-  const value = (difference * 100).toFixed(1);
-  return `${difference < 0 ? "−" : "+"}${value.replace("-", "")} points`;
+  const value = (Math.abs(difference) * 100).toFixed(1);
+  if (value === "0.0") return "0.0 points";
+  return `${difference < 0 ? "−" : "+"}${value} points`;
 }
 
 /** Formats a p-value for a sentence: `"= 0.034"`, or `"< 0.001"` below that. */
