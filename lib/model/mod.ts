@@ -22,4 +22,4 @@ export {
 } from "./heads.ts";
 export { assertInitScheme, INIT_SCHEMES, initConv2d, initDense, type LayerInit } from "./init.ts";
 export { CLASSES, createNetwork, FEATURES, type Network, type NetworkOptions, type NetworkOutput } from "./network.ts";
-export { fusedTrunkActive, setFusedTrunkAllowed, trunk, type TrunkParams } from "./trunk.ts";
+export { fusedTrunkActive, setFusedTrunkAllowed } from "./trunk.ts";
