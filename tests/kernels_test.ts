@@ -10,6 +10,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
@@ -19,7 +20,7 @@ import { registerWasmKernels } from "../lib/train/kernels/mod.ts";
 const RELATIVE_TOLERANCE = 1e-4;
 
 setWasmPaths(
-  new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).pathname,
+  fileURLToPath(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm"))),
 );
 registerWasmKernels();
 

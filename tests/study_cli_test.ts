@@ -12,13 +12,14 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { headNames } from "../lib/model/mod.ts";
 import { parseRunRecordJson, runKey, validateRunRecord } from "../lib/store/mod.ts";
 import { planRuns, PROFILES } from "../lib/study/profiles.ts";
 import type { RunRecord } from "../lib/train/types.ts";
 
-const REPO_ROOT = new URL("../", import.meta.url).pathname;
+const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** Options that make every run one epoch of 200 images, trained by one worker. */
 const FAST = ["--epochs", "1", "--train-subset", "200", "--variants", "linear", "--workers", "1"];

@@ -10,7 +10,9 @@
  * @module
  */
 
-const root = new URL("../", import.meta.url).pathname;
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
 const failures: string[] = [];
 
 async function run(title: string, args: string[]): Promise<void> {

@@ -6,12 +6,14 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+
 if (Deno.args.includes("--help") || Deno.args.includes("-h") || Deno.args.length > 1) {
   console.log("Usage: deno task verify-reports [DIR]\n\nChecks the HTML reports in DIR (default reports/).");
   Deno.exit(Deno.args.length > 1 ? 2 : 0);
 }
 const dir = (Deno.args[0] ?? "reports").replace(/\/$/, "");
-const notebooksDir = new URL("../notebooks/", import.meta.url).pathname;
+const notebooksDir = fileURLToPath(new URL("../notebooks/", import.meta.url));
 const problems: string[] = [];
 
 const notebooks: string[] = [];

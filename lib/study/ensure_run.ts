@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import type { Dataset } from "../data/types.ts";
 import { RunStore } from "../store/mod.ts";
 import { type DiagnoseHook, trainRun } from "../train/mod.ts";
@@ -13,7 +14,7 @@ import { diagnoseRun } from "./diagnose.ts";
 import type { ProgressEvent, RunConfig, RunRecord } from "../train/types.ts";
 
 /** Folder of the run stores, `<repo>/data/runs/`, found from this file rather than the working directory. */
-export const RUNS_DIR: string = new URL("../../data/runs/", import.meta.url).pathname;
+export const RUNS_DIR: string = fileURLToPath(new URL("../../data/runs/", import.meta.url));
 
 /**
  * Opens the run store of a profile: `data/runs/<profile>/` in the repository,
