@@ -29,9 +29,11 @@
  * @module
  */
 
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, loadFashionMnist } from "../lib/data/mod.ts";
-import { createNetwork } from "../lib/model/mod.ts";
+import { createNetwork, headNames } from "../lib/model/mod.ts";
 import { seededRandom } from "../lib/random.ts";
 import { getProfile, planRuns, type StudyBlock } from "../lib/study/profiles.ts";
 import { displacedWasmKernel } from "../lib/train/kernels/mod.ts";
@@ -61,7 +63,8 @@ tfjs backend, beside PyTorch (bench/torch_reference.py) when /usr/bin/python3 ha
 Options:
   --images N        training images timed per backend and batch size (default 6000; cpu uses at most
                     100 and a software WebGPU adapter 200, at the first batch size only)
-  --quick           wasm only, batch 20 only, 2000 images, no kernel or study timings
+  --quick           2000 images, the first batch size only (20 unless --batches), wasm unless
+                    --backends, no kernel or study timings
   --json [FILE]     write one JSON object per measurement to FILE, or to stdout without FILE
   --head NAME       head after fc1 for the train and infer timings (default relu):
                     linear, relu, softplus, leaky_relu or hidden
@@ -76,10 +79,10 @@ Options:
   -h, --help        show this help`;
 
 const PYTHON = "/usr/bin/python3";
-const TORCH_SCRIPT = new URL("../bench/torch_reference.py", import.meta.url).pathname;
-const STUDY_SCRIPT = new URL("./study.ts", import.meta.url).pathname;
+const TORCH_SCRIPT = fileURLToPath(new URL("../bench/torch_reference.py", import.meta.url));
+const STUDY_SCRIPT = fileURLToPath(new URL("./study.ts", import.meta.url));
 /** Repository root, where tools/study.ts runs so that Deno finds deno.json and node_modules. */
-const REPO_ROOT = new URL("..", import.meta.url).pathname;
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** GNU time, which reports a child's peak resident memory with `-v`. */
 const GNU_TIME = "/usr/bin/time";
 /** Threads of the PyTorch study. The target compares with PyTorch using both cores of a 2-core machine. */
@@ -169,6 +172,9 @@ function parseOptions(args: string[]): Options {
       options.json = file !== undefined && !file.startsWith("--") ? next() : "-";
     } else if (arg === "--head") {
       options.head = next() ?? fail("--head needs a value, for example relu.");
+      if (!headNames().includes(options.head)) {
+        fail(`invalid --head ${JSON.stringify(options.head)}: expected one of ${headNames().join(", ")}.`);
+      }
     } else if (arg === "--backends") {
       options.backends = (next() ?? "").split(",").map((name) => name.trim()).filter(Boolean);
       const unknown = options.backends.filter((name) => !["wasm", "cpu", "webgpu"].includes(name));
@@ -195,9 +201,22 @@ function parseOptions(args: string[]): Options {
     options.batches = [options.batches[0]];
     options.backends ??= ["wasm"];
   }
+  if (options.json !== null && options.json !== "-") assertWritableFolder(options.json);
   const tooBig = options.batches.find((batch) => batch > options.images);
   if (tooBig !== undefined) fail(`--batches entry ${tooBig} is more than --images ${options.images}.`);
   return options;
+}
+
+/** Rejects a `--json` file whose folder does not exist, before minutes of measurements are lost at the end. */
+function assertWritableFolder(file: string): void {
+  const folder = dirname(file);
+  let isFolder = false;
+  try {
+    isFolder = Deno.statSync(folder).isDirectory;
+  } catch {
+    // Missing: reported below.
+  }
+  if (!isFolder) fail(`invalid --json ${JSON.stringify(file)}: folder ${folder} does not exist; create it first.`);
 }
 
 /** Writes a progress line on stderr. */

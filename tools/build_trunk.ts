@@ -15,6 +15,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { decodeBase64 } from "../lib/train/kernels/base64.ts";
 
 const USAGE = `Usage: deno task build-trunk [--check] [--clang PATH]
@@ -26,8 +27,8 @@ Options:
   --clang PATH   the clang to run (default: clang-14, then clang)
   -h, --help     show this help`;
 
-const SOURCE = new URL("../lib/train/kernels/trunk.c", import.meta.url).pathname;
-const TARGET = new URL("../lib/train/kernels/trunk_wasm.ts", import.meta.url).pathname;
+const SOURCE = fileURLToPath(new URL("../lib/train/kernels/trunk.c", import.meta.url));
+const TARGET = fileURLToPath(new URL("../lib/train/kernels/trunk_wasm.ts", import.meta.url));
 
 /** Flags of the one compilation; changing them changes the committed bytes. */
 export const CLANG_FLAGS = [
@@ -92,10 +93,11 @@ async function compile(clang: string): Promise<Uint8Array> {
   try {
     const result = await new Deno.Command(clang, { args: [...CLANG_FLAGS, "-o", output, SOURCE], stderr: "piped" })
       .output();
+    const stderr = new TextDecoder().decode(result.stderr);
     if (!result.success) {
       throw new Error(
-        `build-trunk: ${clang} failed on ${SOURCE} (exit ${result.code}):\n${new TextDecoder().decode(result.stderr)}` +
-          "If wasm-ld is missing, install Debian's lld-14.",
+        `build-trunk: ${clang} failed on ${SOURCE} (exit ${result.code}):\n${stderr}` +
+          (stderr.includes("wasm-ld") ? "If wasm-ld is missing, install Debian's lld-14." : ""),
       );
     }
     return await Deno.readFile(output);
@@ -129,7 +131,14 @@ async function main(args: string[]): Promise<number> {
   const clang = await findClang(clangOption);
   const wasm = await compile(clang);
   // Rejects bytes V8 cannot compile before they are committed.
-  new WebAssembly.Module(wasm as BufferSource);
+  try {
+    new WebAssembly.Module(wasm as BufferSource);
+  } catch (error) {
+    throw new Error(
+      `build-trunk: ${clang} exited 0 but its output is not valid WebAssembly (${(error as Error).message}); ` +
+        "is it clang with the wasm32 target?",
+    );
+  }
 
   if (check) {
     const committed = bytesFromModuleText(await Deno.readTextFile(TARGET));
@@ -137,7 +146,8 @@ async function main(args: string[]): Promise<number> {
     if (!same) {
       console.error(
         `build-trunk: ${TARGET} (${committed.length} bytes) is not what ${clang} makes of ${SOURCE} ` +
-          `(${wasm.length} bytes): run \`deno task build-trunk\` and commit the result.`,
+          `(${wasm.length} bytes). If you changed trunk.c, run \`deno task build-trunk\` and commit the result. ` +
+          "If not, your clang is probably not version 14, which emits other bytes: use Debian's clang-14.",
       );
       return 1;
     }
