@@ -14,7 +14,7 @@ import {
   perClassBands,
   summarizeHeads,
 } from "../lib/study/aggregate.ts";
-import { describeFirstRun, formatP, percent, points, studyVerdict } from "../lib/study/verdict.ts";
+import { describeFirstRun, formatP, percent, points, signedPoints, studyVerdict } from "../lib/study/verdict.ts";
 import { DEFAULT_CONFIG } from "../lib/train/config.ts";
 import type { RunRecord } from "../lib/train/types.ts";
 
@@ -142,6 +142,13 @@ Deno.test("percent() and points() format fractions", () => {
   assert.equal(points(0.005), "+0.5 points");
   assert.equal(points(-0.0004), "0.0 points");
   assert.equal(points(0.0004), "0.0 points");
+});
+
+Deno.test("signedPoints() signs figure labels", () => {
+  assert.equal(signedPoints(-29.24), "−29.2");
+  assert.equal(signedPoints(0.06), "+0.1");
+  assert.equal(signedPoints(-0.04), "0.0");
+  assert.equal(signedPoints(0), "0.0");
 });
 
 Deno.test("studyVerdict() states a consistent loss as worse", () => {

@@ -19,9 +19,17 @@ export function percent(fraction: number): string {
  * A difference that rounds to 0.0 has no sign, so that `-0.0004` does not read as a loss.
  */
 export function points(difference: number): string {
-  const value = (Math.abs(difference) * 100).toFixed(1);
-  if (value === "0.0") return "0.0 points";
-  return `${difference < 0 ? "−" : "+"}${value} points`;
+  return `${signedPoints(difference * 100)} points`;
+}
+
+/**
+ * Formats a number of percentage points with one decimal and a sign, `-1.24` → `"−1.2"`, `0.5` → `"+0.5"`;
+ * a value that rounds to 0.0 is `"0.0"`. For figure labels, which carry no unit.
+ */
+export function signedPoints(value: number): string {
+  const digits = Math.abs(value).toFixed(1);
+  if (digits === "0.0") return digits;
+  return `${value < 0 ? "−" : "+"}${digits}`;
 }
 
 /** Formats a p-value for a sentence: `"= 0.034"`, or `"< 0.001"` below that. */
