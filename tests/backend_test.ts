@@ -75,6 +75,9 @@ Deno.test("selectBackend() names RELU_LAB_BACKEND in its message", async () => {
     });
     Deno.env.set("RELU_LAB_BACKEND", "cpu");
     assert.equal((await selectBackend()).name, "cpu");
+    // Empty means unset, so auto: wasm on a machine without a hardware GPU.
+    Deno.env.set("RELU_LAB_BACKEND", "");
+    assert.match((await selectBackend()).reason, /^auto: /);
   } finally {
     if (saved === undefined) Deno.env.delete("RELU_LAB_BACKEND");
     else Deno.env.set("RELU_LAB_BACKEND", saved);

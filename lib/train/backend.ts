@@ -109,7 +109,8 @@ async function startWebGpu(): Promise<boolean> {
 /** Reads `RELU_LAB_BACKEND`; without permission to read it, `auto` and a note for the reason. */
 function readEnvPreference(): { value: string; note?: string } {
   try {
-    return { value: Deno.env.get("RELU_LAB_BACKEND") ?? "auto" };
+    // An empty value, as in `RELU_LAB_BACKEND= deno task study`, means unset.
+    return { value: Deno.env.get("RELU_LAB_BACKEND") || "auto" };
   } catch (error) {
     return { value: "auto", note: `RELU_LAB_BACKEND could not be read (${(error as Error).message}).` };
   }
