@@ -306,7 +306,9 @@ async function main(): Promise<number> {
   if (values["dry-run"]) {
     for (const { block, config } of missing) {
       console.log(
-        `${block}\t${config.head}\tseed ${config.seed}\t${config.optimizer}\t${config.init}\t${config.epochs} epochs`,
+        `${block}\t${config.head}\tseed ${config.seed}\t${config.optimizer}\t${config.init}\t${
+          plural(config.epochs, "epoch")
+        }`,
       );
     }
     return 0;

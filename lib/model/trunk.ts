@@ -8,8 +8,10 @@
  *
  * When the active backend has the `ReluLabTrunk` kernel (lib/train/kernels
  * registers one for wasm), the whole trunk is that one kernel. Otherwise it
- * is composed of stock tfjs ops. Both give the same features, in NHWC
- * flatten order (row, column, channel), up to float rounding.
+ * is composed of stock tfjs ops. For finite inputs both give the same
+ * features, in NHWC flatten order (row, column, channel), up to float
+ * rounding. A NaN or infinite input makes the fused features NaN, where the
+ * stock ops may give 0 or −Infinity; training marks such a run diverged.
  *
  * @module
  */

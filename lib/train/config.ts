@@ -45,9 +45,9 @@ export type ProfileSettings = Readonly<Pick<RunConfig, "epochs" | "trainSubset" 
  * The amounts of training by profile.
  *
  * `quick` is sized for notebooks and CI: 5 epochs of a seeded 12,000-image
- * subset. On the wasm backend with the extra kernels one head took 29 s
- * (tfjs 4.22.0, one core of a busy 2-core x86 machine), so a notebook trains
- * two heads in about a minute. With seed 0 it reached 66 % test accuracy
+ * subset. On the wasm backend with the fused trunk kernel one head took about
+ * 10 s (tfjs 4.22.0, one core of a 2-core x86 machine), so a notebook trains
+ * two heads in well under a minute. With seed 0 it reached 66 % test accuracy
  * with the linear head and 47 % with relu; 3 epochs of 6,000 images stopped
  * at 34 % (relu), too early to show anything. Quick numbers show the method
  * working; the question needs the full profile. `full` is the exercise: all 60,000 images for 30

@@ -3,9 +3,9 @@
  * the wasm backend, `ReluLabTrunk` (forward) and `ReluLabTrunkGrad`
  * (its weight gradients), computed by trunk.c in WebAssembly SIMD.
  *
- * Op by op, a training step at batch 20 took about 6.2 ms here (3,200
- * images/s, `deno task bench --quick`, 2-core x86-64). With the trunk as one
- * kernel each way it took 1.7 ms (12,000 images/s). lib/model/trunk.ts
+ * Op by op, a training step at batch 20 took 4.8 to 6.2 ms here (3,200 to
+ * 4,200 images/s, `deno task bench --quick`, 2-core x86-64). With the trunk
+ * as one kernel each way it took 1.5 to 1.7 ms (12,000 to 13,500 images/s). lib/model/trunk.ts
  * calls the kernel when the active backend has it and composes stock ops
  * otherwise, so cpu and WebGPU train exactly as before.
  *
