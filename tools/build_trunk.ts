@@ -3,8 +3,8 @@
  * with clang and writes it, base64-encoded, to
  * lib/train/kernels/trunk_wasm.ts.
  *
- * The generated module is committed, so that training needs no C compiler;
- * this tool is for whoever changes trunk.c. `--check` compiles to memory and
+ * The generated module is committed, so that training needs no C compiler.
+ * Only a change to trunk.c needs this tool. `--check` compiles to memory and
  * fails if the committed module differs, which is how CI keeps the two in
  * step. clang 14 and its wasm-ld (Debian's `clang-14` and `lld-14`) emit the
  * same bytes on every machine; another version may emit different bytes that

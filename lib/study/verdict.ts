@@ -23,8 +23,8 @@ export function points(difference: number): string {
 }
 
 /**
- * Formats a number of percentage points with one decimal and a sign, `-1.24` → `"−1.2"`, `0.5` → `"+0.5"`;
- * a value that rounds to 0.0 is `"0.0"`. For figure labels, which carry no unit.
+ * Formats a number of percentage points with one decimal and a sign, `-1.24` → `"−1.2"`, `0.5` → `"+0.5"`.
+ * A value that rounds to 0.0 is `"0.0"`. Figure labels use it, because they carry no unit.
  */
 export function signedPoints(value: number): string {
   const digits = Math.abs(value).toFixed(1);

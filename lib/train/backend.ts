@@ -5,7 +5,7 @@
  * Under Deno the choices are:
  * - `webgpu`: can be fast only on a hardware adapter. `auto` skips a
  *   software (fallback) adapter such as Mesa's llvmpipe, which is slower
- *   than wasm; with a hardware adapter it times a few training steps on
+ *   than wasm. With a hardware adapter it times a few training steps on
  *   WebGPU and on wasm (lib/train/speed_trial.ts) and keeps the faster.
  * - `wasm`: single-threaded (multi-threaded wasm does not start under Deno),
  *   the default. lib/train/kernels registers the filter gradient tfjs
