@@ -206,6 +206,10 @@ async function selectAutomatically(): Promise<BackendChoice> {
  * With a hardware WebGPU adapter, trains a few batches on WebGPU and on wasm
  * and keeps the faster: for this small network the GPU's per-dispatch cost
  * can outweigh its arithmetic. Returns undefined if neither trains.
+ *
+ * NOTE: this path has not run on GPU hardware yet. Its trial is tested with
+ * wasm against cpu (tests/speed_trial_test.ts) and was tried by hand against
+ * Mesa's software adapter.
  */
 async function raceHardwareWebGpu(description: string): Promise<BackendChoice | undefined> {
   let result;
