@@ -132,9 +132,9 @@ export const PROFILES: Record<string, Profile> = {
       },
     ],
     note: "The main comparison trains for the original exercise's 30 epochs of all 60,000 images. The secondary " +
-      "blocks (initialisation and optimiser) train for 10 epochs, which bounds the study's time: on a 2-core x86-64 " +
-      "machine (tfjs wasm backend, one worker per core) the main block took 1 h 15 min and the secondary blocks " +
-      "14 min. Within a block, heads are compared after the same number of steps.",
+      "blocks (initialisation and optimiser) train for 10 epochs, which bounds the study's time. On a 2-core " +
+      "x86-64 machine (tfjs wasm backend, one worker per core) the main block took 1 h 15 min and the secondary " +
+      "blocks 14 min. Within a block, heads are compared after the same number of steps.",
   },
 };
 
