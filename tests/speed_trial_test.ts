@@ -23,7 +23,8 @@ Deno.test("measureTrainingSpeed() returns a positive rate and leaves no tensors"
   await tf.setBackend("wasm");
   const before = tf.memory().numTensors;
   const rate = await measureTrainingSpeed(trial);
-  assert.ok(Number.isFinite(rate) && rate > 0, `rate ${rate}`);
+  assert.ok(Number.isFinite(rate), `rate ${rate}`);
+  assert.ok(rate > 0, `rate ${rate}`);
   assert.equal(tf.memory().numTensors, before);
 });
 

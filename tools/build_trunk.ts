@@ -6,9 +6,9 @@
  * The generated module is committed, so that training needs no C compiler.
  * Only a change to trunk.c needs this tool. `--check` compiles to memory and
  * fails if the committed module differs, which is how CI keeps the two in
- * step. clang 14 and its wasm-ld (Debian's `clang-14` and `lld-14`) emit the
- * same bytes on every machine; another version may emit different bytes that
- * work just as well but fail `--check`.
+ * step. A build with clang 14 and its wasm-ld (Debian's `clang-14` and
+ * `lld-14`) is reproducible, and CI's `--check` relies on that. Another
+ * version may emit different bytes that work just as well but fail `--check`.
  *
  * Usage: deno task build-trunk [--check] [--clang PATH]
  *

@@ -14,6 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createNetwork } from "../model/mod.ts";
 import { seededRandom } from "../random.ts";
+import { nllLoss } from "./train.ts";
 
 /** Options of {@linkcode measureTrainingSpeed}. */
 export interface SpeedTrialOptions {
@@ -46,7 +47,7 @@ export async function measureTrainingSpeed(options: SpeedTrialOptions = {}): Pro
   const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 10) as tf.Tensor2D);
   const step = () =>
     tf.tidy(() => {
-      optimizer.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(network.forward(images).logProbs, targets), 1))));
+      optimizer.minimize(() => nllLoss(network.forward(images).logProbs, targets));
     });
   // Waits for the queued steps to finish: a read of a parameter depends on every update before it.
   const settle = async () => await network.params["conv1/bias"].data();

@@ -105,7 +105,7 @@ function subsetIndices(config: RunConfig, count: number): Int32Array {
 }
 
 /** Mean negative log-likelihood: −(1/batch)·Σᵢ logProbs[i, label i], with labels one-hot `[batch, 10]`. */
-function nllLoss(logProbs: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
+export function nllLoss(logProbs: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(logProbs, oneHot), 1)));
 }
 
